@@ -1,0 +1,29 @@
+"""Gateway settings, from command-line flags and ``OJS_*`` environment variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_GRPC_ADDR = "0.0.0.0:9090"
+DEFAULT_HTTP_ADDR = "0.0.0.0:8080"
+
+
+@dataclass
+class Settings:
+    grpc_addr: str = DEFAULT_GRPC_ADDR
+    http_addr: str = DEFAULT_HTTP_ADDR
+    redis_url: str | None = None
+    key_prefix: str = "ojs"
+    # Terminal jobs (completed, cancelled, discarded outside the DLQ) are purged after this.
+    retention_ms: int = 7 * 24 * 3600 * 1000
+    # An encoded job envelope above this size is refused (1 MiB must be accepted).
+    max_job_bytes: int = 1024 * 1024
+    # Whole request (gRPC message / HTTP body) limit; batches need more than one job.
+    max_request_bytes: int = 64 * 1024 * 1024
+    # Maintenance loops never sleep longer than this, so a missed wake-up costs little.
+    max_idle_ms: int = 250
+    # Conformance-only behaviour: the reset route and the test hooks of the HTTP cases.
+    enable_reset: bool = False
+    conformance_hooks: bool = False
+    shutdown_grace_s: float = 10.0
+    max_events: int = 10_000

@@ -1,0 +1,116 @@
+-- Shared prelude, prepended to every store script by scripts.py.
+-- KEYS always holds the 13 keys of one queue in keys.QUEUE_KEY_ORDER.
+local K_JOBS, K_SPEC, K_RESULT, K_ERRORS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local K_AVAILABLE, K_SCHEDULED, K_RETRYABLE, K_LEASES = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_DEAD, K_FINISHED, K_SEQ, K_PAUSED, K_STATS = KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+
+-- available score = (100 - priority) * 2^44 + sequence: higher priority first, then FIFO;
+-- stays below 2^53 so doubles keep it exact.
+local PRIORITY_SPAN = 17592186044416
+
+local function load(id)
+  local raw = redis.call('HGET', K_JOBS, id)
+  if not raw then return nil end
+  return cjson.decode(raw)
+end
+
+local function save(id, doc)
+  redis.call('HSET', K_JOBS, id, cjson.encode(doc))
+end
+
+local function make_available(id, doc, now)
+  doc.state = 'available'
+  doc.enqueued_at = now
+  local seq = redis.call('INCR', K_SEQ)
+  redis.call('ZADD', K_AVAILABLE, (100 - doc.priority) * PRIORITY_SPAN + seq, id)
+end
+
+-- A lease ends at the visibility deadline or the execution timeout, whichever is first.
+local function lease_end(doc)
+  if doc.timeout_at and doc.timeout_at < doc.deadline then return doc.timeout_at end
+  return doc.deadline
+end
+
+local function clear_lease(id, doc)
+  doc.deadline = nil
+  doc.timeout_at = nil
+  redis.call('ZREM', K_LEASES, id)
+end
+
+-- Remove a job from the set that holds it in its current state.
+local function unindex(id, state)
+  if state == 'available' then redis.call('ZREM', K_AVAILABLE, id)
+  elseif state == 'scheduled' then redis.call('ZREM', K_SCHEDULED, id)
+  elseif state == 'retryable' then redis.call('ZREM', K_RETRYABLE, id)
+  elseif state == 'active' then redis.call('ZREM', K_LEASES, id)
+  end
+end
+
+local function finish(id, now)
+  redis.call('ZADD', K_FINISHED, now, id)
+end
+
+local function promote_from(key, now, limit)
+  local due = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', key, id)
+    local doc = load(id)
+    if doc and (doc.state == 'scheduled' or doc.state == 'retryable') then
+      make_available(id, doc, now)
+      save(id, doc)
+    end
+  end
+  return #due
+end
+
+local function promote_due(now, limit)
+  return promote_from(K_SCHEDULED, now, limit) + promote_from(K_RETRYABLE, now, limit)
+end
+
+-- Apply a failure outcome decided by the service layer to an active job.
+local function apply_failure(id, doc, now, outcome, delay, errors_json)
+  clear_lease(id, doc)
+  redis.call('HSET', K_ERRORS, id, errors_json)
+  doc.has_error = true
+  if outcome == 'retry' then
+    doc.state = 'retryable'
+    doc.retry_delay_ms = delay
+    doc.next_attempt_at = now + delay
+    redis.call('ZADD', K_RETRYABLE, doc.next_attempt_at, id)
+  elseif outcome == 'requeue' or outcome == 'available' then
+    make_available(id, doc, now)
+  else
+    doc.state = 'discarded'
+    doc.discarded_at = now
+    doc.completed_at = now
+    doc.next_attempt_at = nil
+    redis.call('HINCRBY', K_STATS, 'discarded', 1)
+    if outcome == 'dead_letter' then
+      doc.dead = true
+      redis.call('ZADD', K_DEAD, now, id)
+    else
+      finish(id, now)
+    end
+  end
+  save(id, doc)
+end
+
+-- The guard every worker-side transition shares: the job exists, is active and,
+-- when the caller names them, is held under this lease token and by this worker.
+local function check_active(doc, token, worker)
+  if not doc then return {'not_found'} end
+  if doc.state ~= 'active' then return {'conflict', doc.state} end
+  if token ~= '' and tonumber(token) ~= doc.attempt then
+    return {'stale', tostring(doc.attempt)}
+  end
+  if worker ~= '' and doc.worker_id and doc.worker_id ~= worker then
+    return {'not_owner', doc.worker_id}
+  end
+  return nil
+end
+
+local function hget_or_false(key, id)
+  local v = redis.call('HGET', key, id)
+  if not v then return false end
+  return v
+end

@@ -1,0 +1,16 @@
+-- ACK: active -> completed. ARGV: id, now, result_json|'', lease_token|'', worker_id|''
+local id, now = ARGV[1], tonumber(ARGV[2])
+local doc = load(id)
+local refused = check_active(doc, ARGV[4], ARGV[5])
+if refused then return refused end
+clear_lease(id, doc)
+doc.state = 'completed'
+doc.completed_at = now
+doc.has_error = nil
+doc.next_attempt_at = nil
+if ARGV[3] ~= '' then redis.call('HSET', K_RESULT, id, ARGV[3]) end
+save(id, doc)
+finish(id, now)
+redis.call('HINCRBY', K_STATS, 'completed', 1)
+return {'ok', cjson.encode(doc), redis.call('HGET', K_SPEC, id),
+  hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}

@@ -1,0 +1,36 @@
+-- Claim up to `count` jobs of this queue. ARGV: now, count, worker_id, visibility_override_ms
+-- Returns {claimed, expired}: claimed = list of {id, doc, spec, errors|false, result|false};
+-- expired = ids discarded because their expires_at passed before they started.
+local now, count, worker = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local vis_override = tonumber(ARGV[4])
+local claimed, expired = {}, {}
+if redis.call('EXISTS', K_PAUSED) == 1 then return {claimed, expired} end
+promote_due(now, 1000)
+while #claimed < count do
+  local popped = redis.call('ZPOPMIN', K_AVAILABLE)
+  if #popped == 0 then break end
+  local id = popped[1]
+  local doc = load(id)
+  if doc and doc.state == 'available' then
+    if doc.expires_at and now >= doc.expires_at then
+      doc.state = 'discarded'
+      doc.discarded_at = now
+      save(id, doc)
+      finish(id, now)
+      redis.call('HINCRBY', K_STATS, 'discarded', 1)
+      table.insert(expired, id)
+    else
+      doc.state = 'active'
+      doc.attempt = doc.attempt + 1
+      doc.started_at = now
+      if worker ~= '' then doc.worker_id = worker else doc.worker_id = nil end
+      doc.deadline = now + (vis_override or doc.vis_ms)
+      doc.timeout_at = now + doc.timeout_ms
+      save(id, doc)
+      redis.call('ZADD', K_LEASES, lease_end(doc), id)
+      table.insert(claimed, {id, cjson.encode(doc), redis.call('HGET', K_SPEC, id),
+        hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)})
+    end
+  end
+end
+return {claimed, expired}

@@ -1,0 +1,116 @@
+"""The stored form of a job: a mutable state document and an immutable spec.
+
+The state document is what the Lua scripts read and write (cjson); it holds
+only scalars the scripts need. The spec holds the client's envelope and is
+never parsed by a script. Absent optional fields are left out, never null.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Job, JobState, RetryPolicy
+
+_DOC_INSTANTS = (
+    "enqueued_at",
+    "scheduled_at",
+    "expires_at",
+    "started_at",
+    "completed_at",
+    "cancelled_at",
+    "discarded_at",
+    "deadline",
+    "timeout_at",
+    "next_attempt_at",
+    "retry_delay_ms",
+)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(state doc, spec) for a job about to be inserted."""
+    doc: dict[str, Any] = {
+        "state": job.state.value,
+        "attempt": job.attempt,
+        "max_attempts": job.max_attempts,
+        "priority": job.priority,
+        "created_at": job.created_at,
+        "vis_ms": job.visibility_timeout_ms,
+        "timeout_ms": job.timeout_ms,
+    }
+    for name in ("scheduled_at", "expires_at", "enqueued_at"):
+        value = getattr(job, name)
+        if value is not None:
+            doc[name] = value
+    spec: dict[str, Any] = {"type": job.type, "args": job.args, "retry": job.retry.to_dict()}
+    if job.meta:
+        spec["meta"] = job.meta
+    if job.tags:
+        spec["tags"] = job.tags
+    if job.trace_id:
+        spec["trace_id"] = job.trace_id
+    if job.extra:
+        spec["extra"] = job.extra
+    if job.unique is not None:
+        spec["unique"] = job.unique
+    if job.scheduled_at_text:
+        spec["scheduled_at_text"] = job.scheduled_at_text
+    if job.expires_at_text:
+        spec["expires_at_text"] = job.expires_at_text
+    if job.workflow_id:
+        spec["workflow_id"] = job.workflow_id
+    return doc, spec
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def job_from_parts(
+    job_id: str,
+    queue: str,
+    doc_json: str,
+    spec_json: str,
+    errors_json: str | None = None,
+    result_json: str | None = None,
+) -> Job:
+    """Rebuild a :class:`Job` from what a script or a read returned."""
+    doc = json.loads(doc_json)
+    spec = json.loads(spec_json)
+    job = Job(
+        id=job_id,
+        type=spec["type"],
+        queue=queue,
+        args=spec["args"],
+        state=JobState(doc["state"]),
+        priority=int(doc["priority"]),
+        attempt=int(doc["attempt"]),
+        max_attempts=int(doc["max_attempts"]),
+        retry=RetryPolicy.from_dict(spec["retry"]),
+        created_at=int(doc["created_at"]),
+        meta=spec.get("meta", {}),
+        tags=spec.get("tags", []),
+        trace_id=spec.get("trace_id", ""),
+        extra=spec.get("extra", {}),
+        unique=spec.get("unique"),
+        timeout_ms=int(doc["timeout_ms"]),
+        visibility_timeout_ms=int(doc["vis_ms"]),
+        scheduled_at_text=spec.get("scheduled_at_text"),
+        expires_at_text=spec.get("expires_at_text"),
+        worker_id=doc.get("worker_id"),
+        has_error=bool(doc.get("has_error", False)),
+        dead=bool(doc.get("dead", False)),
+        workflow_id=spec.get("workflow_id", ""),
+    )
+    for name in _DOC_INSTANTS:
+        setattr(job, name, _int(doc.get(name)))
+    if errors_json:
+        job.errors = json.loads(errors_json)
+    if result_json is not None:
+        job.has_result = True
+        job.result = json.loads(result_json)
+    return job

@@ -1,0 +1,386 @@
+"""The job store on Redis: one atomic Lua script per state transition.
+
+The same class serves the embedded store, which runs these very scripts on an
+in-process Redis (see :mod:`ojs_grpc.store.embedded`), so both share one
+implementation of the semantics.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Job
+from .keys import Keys
+from .records import dumps, job_from_parts, new_parts
+from .scripts import Scripts
+
+# How many due jobs one script call promotes or reclaims before yielding.
+BATCH_LIMIT = 500
+
+
+@dataclass
+class Outcome:
+    """What a transition did.
+
+    ``status``: ``ok``; ``not_found``; ``conflict`` (``detail`` = current state);
+    ``stale`` (lease token of another attempt; ``detail`` = current attempt);
+    ``not_owner`` (held by worker ``detail``); ``moved`` (the attempt changed
+    since the caller read it); ``duplicate``; ``alive`` (lease not yet ended).
+    """
+
+    status: str
+    job: Job | None = None
+    detail: str = ""
+    previous_state: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class FetchResult:
+    jobs: list[Job] = field(default_factory=list)
+    expired: list[tuple[str, str]] = field(default_factory=list)  # (queue, job id)
+
+
+@dataclass
+class TickResult:
+    promoted: int
+    expired_leases: list[str]
+    next_due: int | None
+    next_lease_end: int | None
+
+
+class RedisStore:
+    """Job storage over a ``redis.asyncio`` client (real Redis or the embedded one)."""
+
+    def __init__(self, client: Any, keys: Keys, *, backend: str = "redis") -> None:
+        self.client = client
+        self.keys = keys
+        self.backend = backend
+        self._scripts = Scripts(client)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def ping(self) -> None:
+        await self.client.ping()
+
+    # -- helpers -----------------------------------------------------------------
+
+    async def _run(self, name: str, queue: str, args: list[Any]) -> Any:
+        return await self._scripts.run(name, self.keys.queue(queue).all(), args)
+
+    async def queue_of(self, job_id: str) -> str | None:
+        queue: str | None = await self.client.get(self.keys.job_queue(job_id))
+        return queue
+
+    @staticmethod
+    def _opt(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def _job(self, job_id: str, queue: str, reply: list[Any], start: int) -> Job:
+        doc, spec, errors, result = reply[start : start + 4]
+        return job_from_parts(job_id, queue, doc, spec, errors or None, result or None)
+
+    # -- transitions ---------------------------------------------------------------
+
+    async def enqueue(self, job: Job, now: int, *, check_duplicate: bool) -> Outcome:
+        """Insert ``job`` (state available, scheduled or pending)."""
+        index_key = self.keys.job_queue(job.id)
+        if check_duplicate:
+            # A client-chosen id must be unique across queues: the index entry is the guard.
+            if not await self.client.set(index_key, job.queue, nx=True):
+                existing_queue = await self.queue_of(job.id)
+                if existing_queue and await self.get(job.id) is not None:
+                    return Outcome("duplicate", detail=job.id)
+                await self.client.set(index_key, job.queue)
+            await self.client.sadd(self.keys.queues, job.queue)
+        else:
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.set(index_key, job.queue)
+                pipe.sadd(self.keys.queues, job.queue)
+                await pipe.execute()
+        doc, spec = new_parts(job)
+        reply = await self._run("enqueue", job.queue, [job.id, now, dumps(doc), dumps(spec)])
+        if reply[0] == "duplicate":
+            return Outcome("duplicate", detail=job.id)
+        stored = json.loads(reply[1])
+        return Outcome("ok", job.copy(enqueued_at=stored.get("enqueued_at")))
+
+    async def fetch(
+        self,
+        queues: list[str],
+        count: int,
+        worker_id: str,
+        now: int,
+        visibility_override_ms: int | None = None,
+    ) -> FetchResult:
+        """Claim up to ``count`` jobs walking ``queues`` in order."""
+        result = FetchResult()
+        for queue in queues:
+            wanted = count - len(result.jobs)
+            if wanted <= 0:
+                break
+            claimed, expired = await self._run(
+                "fetch", queue, [now, wanted, worker_id, self._opt(visibility_override_ms)]
+            )
+            for item in claimed:
+                result.jobs.append(self._job(item[0], queue, item, 1))
+            result.expired.extend((queue, job_id) for job_id in expired)
+        return result
+
+    async def get(self, job_id: str) -> Job | None:
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return None
+        qk = self.keys.queue(queue)
+        async with self.client.pipeline(transaction=False) as pipe:
+            for name in ("jobs", "spec", "errors", "result"):
+                pipe.hget(qk.key(name), job_id)
+            doc, spec, errors, result = await pipe.execute()
+        if doc is None or spec is None:
+            return None
+        return job_from_parts(job_id, queue, doc, spec, errors, result)
+
+    async def ack(
+        self,
+        job_id: str,
+        now: int,
+        result: Any | None,
+        *,
+        has_result: bool,
+        lease_token: int | None = None,
+        worker_id: str | None = None,
+    ) -> Outcome:
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return Outcome("not_found")
+        reply = await self._run(
+            "ack",
+            queue,
+            [
+                job_id,
+                now,
+                dumps(result) if has_result else "",
+                self._opt(lease_token),
+                worker_id or "",
+            ],
+        )
+        if reply[0] != "ok":
+            return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+        return Outcome("ok", self._job(job_id, queue, reply, 1))
+
+    async def fail(
+        self,
+        job: Job,
+        now: int,
+        outcome: str,
+        delay_ms: int,
+        errors: list[dict[str, Any]],
+        *,
+        lease_token: int | None = None,
+        worker_id: str | None = None,
+    ) -> Outcome:
+        """Apply a failure outcome decided from ``job`` (as read) if it still holds."""
+        reply = await self._run(
+            "fail",
+            job.queue,
+            [
+                job.id,
+                now,
+                job.attempt,
+                outcome,
+                delay_ms,
+                dumps(errors),
+                self._opt(lease_token),
+                worker_id or "",
+            ],
+        )
+        return self._doc_outcome(job, reply, errors)
+
+    async def reclaim(
+        self, job: Job, now: int, outcome: str, delay_ms: int, errors: list[dict[str, Any]]
+    ) -> Outcome:
+        """Return an expired lease (decided from ``job`` as read) if it is still expired."""
+        reply = await self._run(
+            "reclaim", job.queue, [job.id, now, job.attempt, outcome, delay_ms, dumps(errors)]
+        )
+        return self._doc_outcome(job, reply, errors)
+
+    def _doc_outcome(self, job: Job, reply: list[Any], errors: list[dict[str, Any]]) -> Outcome:
+        if reply[0] != "ok":
+            return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+        updated = job_from_parts(
+            job.id,
+            job.queue,
+            reply[1],
+            dumps(new_parts(job)[1]),
+            dumps(errors),
+            dumps(job.result) if job.has_result else None,
+        )
+        return Outcome("ok", updated)
+
+    async def cancel(self, job_id: str, now: int) -> Outcome:
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return Outcome("not_found")
+        reply = await self._run("cancel", queue, [job_id, now])
+        if reply[0] != "ok":
+            return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+        return Outcome("ok", self._job(job_id, queue, reply, 2), previous_state=reply[1])
+
+    async def heartbeat(
+        self,
+        job_id: str,
+        now: int,
+        extend_ms: int | None,
+        *,
+        lease_token: int | None = None,
+        worker_id: str | None = None,
+    ) -> Outcome:
+        """Extend an active job's lease; ``detail`` is the new deadline (ms) on success."""
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return Outcome("not_found")
+        reply = await self._run(
+            "heartbeat",
+            queue,
+            [job_id, now, self._opt(extend_ms), self._opt(lease_token), worker_id or ""],
+        )
+        return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+
+    async def tick(self, queue: str, now: int) -> TickResult:
+        promoted, expired, next_due, next_lease = await self._run(
+            "tick", queue, [now, BATCH_LIMIT]
+        )
+        return TickResult(
+            int(promoted),
+            list(expired),
+            int(next_due) if next_due else None,
+            int(next_lease) if next_lease else None,
+        )
+
+    async def get_in_queue(self, queue: str, job_id: str) -> Job | None:
+        qk = self.keys.queue(queue)
+        async with self.client.pipeline(transaction=False) as pipe:
+            for name in ("jobs", "spec", "errors", "result"):
+                pipe.hget(qk.key(name), job_id)
+            doc, spec, errors, result = await pipe.execute()
+        if doc is None or spec is None:
+            return None
+        return job_from_parts(job_id, queue, doc, spec, errors, result)
+
+    async def purge_finished(self, queue: str, cutoff: int) -> int:
+        ids: list[str] = await self._run("purge", queue, [cutoff, BATCH_LIMIT])
+        if ids:
+            await self.client.delete(*(self.keys.job_queue(i) for i in ids))
+        return len(ids)
+
+    # -- dead letter -----------------------------------------------------------------
+
+    async def dead_retry(self, job_id: str, now: int) -> Outcome:
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return Outcome("not_found")
+        reply = await self._run("dead_retry", queue, [job_id, now])
+        if reply[0] != "ok":
+            return Outcome(reply[0])
+        return Outcome("ok", self._job(job_id, queue, reply, 1))
+
+    async def dead_delete(self, job_id: str) -> Outcome:
+        queue = await self.queue_of(job_id)
+        if queue is None:
+            return Outcome("not_found")
+        reply = await self._run("dead_delete", queue, [job_id])
+        if reply[0] == "ok":
+            await self.client.delete(self.keys.job_queue(job_id))
+        return Outcome(reply[0])
+
+    async def dead_list(
+        self, queue: str | None, offset: int, limit: int
+    ) -> tuple[list[Job], int]:
+        """Dead-letter jobs, oldest first, across one queue or all; and the total."""
+        queues = [queue] if queue else sorted(await self.queues())
+        entries: list[tuple[float, str, str]] = []
+        for q in queues:
+            for job_id, score in await self.client.zrange(
+                self.keys.queue(q).key("dead"), 0, -1, withscores=True
+            ):
+                entries.append((score, q, job_id))
+        entries.sort()
+        page: list[Job] = []
+        for _, q, job_id in entries[offset : offset + limit]:
+            job = await self.get_in_queue(q, job_id)
+            if job is not None:
+                page.append(job)
+        return page, len(entries)
+
+    # -- queues ------------------------------------------------------------------------
+
+    async def queues(self) -> set[str]:
+        names: set[str] = await self.client.smembers(self.keys.queues)
+        return names
+
+    async def register_queue(self, queue: str, now: int) -> None:
+        await self.client.sadd(self.keys.queues, queue)
+        await self.client.hsetnx(self.keys.queue(queue).key("stats"), "created_at", now)
+
+    async def set_paused(self, queue: str, paused: bool) -> None:
+        await self.client.sadd(self.keys.queues, queue)
+        if paused:
+            await self.client.set(self.keys.queue(queue).paused, "1")
+        else:
+            await self.client.delete(self.keys.queue(queue).paused)
+
+    async def queue_info(self, queue: str) -> dict[str, Any]:
+        qk = self.keys.queue(queue)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.exists(qk.paused)
+            for name in ("available", "leases", "scheduled", "retryable", "dead"):
+                pipe.zcard(qk.key(name))
+            pipe.hgetall(qk.key("stats"))
+            paused, available, active, scheduled, retryable, dead, stats = await pipe.execute()
+        return {
+            "name": queue,
+            "paused": bool(paused),
+            "available": available,
+            "active": active,
+            "scheduled": scheduled,
+            "retryable": retryable,
+            "dead": dead,
+            "completed": int(stats.get("completed", 0)),
+            "discarded": int(stats.get("discarded", 0)),
+            "created_at": int(stats["created_at"]) if "created_at" in stats else None,
+        }
+
+    # -- workers -------------------------------------------------------------------------
+
+    async def worker_directive(self, worker_id: str, now: int, ttl_s: int = 86_400) -> str:
+        """Record a worker's liveness; return its current directive (default running)."""
+        key = self.keys.worker(worker_id)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(key, "last_seen", now)
+            pipe.hget(key, "directive")
+            pipe.expire(key, ttl_s)
+            _, directive, _ = await pipe.execute()
+        return directive or "running"
+
+    async def set_worker_directive(self, worker_id: str, directive: str) -> None:
+        await self.client.hset(self.keys.worker(worker_id), "directive", directive)
+
+    # -- test support ------------------------------------------------------------------
+
+    async def reset(self) -> None:
+        """Delete every key of this namespace (conformance runs only)."""
+        batch: list[str] = []
+        async for key in self.client.scan_iter(match=self.keys.pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                await self.client.delete(*batch)
+                batch.clear()
+        if batch:
+            await self.client.delete(*batch)
