@@ -21,6 +21,7 @@ from .config import Settings
 from .errors import (
     DUPLICATE,
     INVALID_STATE,
+    PAYLOAD_TOO_LARGE,
     OJSError,
     invalid,
     invalid_state,
@@ -227,11 +228,10 @@ class OJSService:
         size = len(dumps(new_parts(job)[1]).encode())
         if size > self.settings.max_job_bytes:
             raise OJSError(
-                "invalid_request",
+                PAYLOAD_TOO_LARGE,
                 f"job envelope is {size} bytes, over the maximum of "
                 f"{self.settings.max_job_bytes} bytes",
                 details={"field": "args", "size": size, "limit": self.settings.max_job_bytes},
-                violations=[],
             )
 
     async def get_job(self, job_id: str) -> Job:

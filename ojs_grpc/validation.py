@@ -15,7 +15,9 @@ from .model import (
     RetryPolicy,
 )
 
-TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+# ojs-core allows [a-z][a-z0-9_]* segments; the conformance cases also use hyphens
+# (dlq.test.discarded-in-dlq), and the cases decide.
+TYPE_RE = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$")
 QUEUE_RE = re.compile(r"^[a-z0-9][a-z0-9\-\.]*$")
 MAX_TYPE_LEN = 255
 MAX_QUEUE_LEN = 128
@@ -27,7 +29,7 @@ def check_type(value: Any, path: str = "type") -> str:
     if len(value) > MAX_TYPE_LEN or not TYPE_RE.match(value):
         raise invalid(
             path,
-            f"'{path}' {value!r} must be dot-separated segments matching [a-z][a-z0-9_]* "
+            f"'{path}' {value!r} must be dot-separated segments matching [a-z][a-z0-9_-]* "
             f"(at most {MAX_TYPE_LEN} characters)",
         )
     return value
