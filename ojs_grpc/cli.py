@@ -25,32 +25,63 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the gateway (gRPC + HTTP)")
     env = os.environ.get
-    serve.add_argument("--grpc-addr", default=env("OJS_GRPC_ADDR", DEFAULT_GRPC_ADDR),
-                       help="gRPC listen address HOST:PORT (env OJS_GRPC_ADDR)")
-    serve.add_argument("--http-addr", default=env("OJS_HTTP_ADDR", DEFAULT_HTTP_ADDR),
-                       help="HTTP listen address HOST:PORT (env OJS_HTTP_ADDR)")
-    serve.add_argument("--redis-url", default=env("REDIS_URL") or None,
-                       help="Redis URL (env REDIS_URL); without it the embedded store is used")
-    serve.add_argument("--key-prefix", default=env("OJS_KEY_PREFIX", "ojs"),
-                       help="prefix of every Redis key (env OJS_KEY_PREFIX)")
-    serve.add_argument("--retention-seconds", type=int,
-                       default=int(env("OJS_RETENTION_SECONDS", str(7 * 24 * 3600))),
-                       help="how long finished jobs are kept (env OJS_RETENTION_SECONDS)")
-    serve.add_argument("--max-job-bytes", type=int,
-                       default=int(env("OJS_MAX_JOB_BYTES", str(1024 * 1024))),
-                       help="largest accepted job envelope (env OJS_MAX_JOB_BYTES)")
-    serve.add_argument("--max-request-bytes", type=int,
-                       default=int(env("OJS_MAX_REQUEST_BYTES", str(64 * 1024 * 1024))),
-                       help="largest accepted request (env OJS_MAX_REQUEST_BYTES)")
-    serve.add_argument("--enable-reset", action="store_true", default=_env_flag("OJS_ENABLE_RESET"),
-                       help="enable POST /ojs/v1/admin/reset, which empties the store "
-                       "(conformance runs only; env OJS_ENABLE_RESET)")
-    serve.add_argument("--conformance-hooks", action="store_true",
-                       default=_env_flag("OJS_CONFORMANCE_HOOKS"),
-                       help="enable the test hooks the conformance cases need "
-                       "(env OJS_CONFORMANCE_HOOKS)")
-    serve.add_argument("--shutdown-grace", type=float, default=float(env("OJS_SHUTDOWN_GRACE", "10")),
-                       help="seconds in-flight calls get on shutdown (env OJS_SHUTDOWN_GRACE)")
+    serve.add_argument(
+        "--grpc-addr",
+        default=env("OJS_GRPC_ADDR", DEFAULT_GRPC_ADDR),
+        help="gRPC listen address HOST:PORT (env OJS_GRPC_ADDR)",
+    )
+    serve.add_argument(
+        "--http-addr",
+        default=env("OJS_HTTP_ADDR", DEFAULT_HTTP_ADDR),
+        help="HTTP listen address HOST:PORT (env OJS_HTTP_ADDR)",
+    )
+    serve.add_argument(
+        "--redis-url",
+        default=env("REDIS_URL") or None,
+        help="Redis URL (env REDIS_URL); without it the embedded store is used",
+    )
+    serve.add_argument(
+        "--key-prefix",
+        default=env("OJS_KEY_PREFIX", "ojs"),
+        help="prefix of every Redis key (env OJS_KEY_PREFIX)",
+    )
+    serve.add_argument(
+        "--retention-seconds",
+        type=int,
+        default=int(env("OJS_RETENTION_SECONDS", str(7 * 24 * 3600))),
+        help="how long finished jobs are kept (env OJS_RETENTION_SECONDS)",
+    )
+    serve.add_argument(
+        "--max-job-bytes",
+        type=int,
+        default=int(env("OJS_MAX_JOB_BYTES", str(1024 * 1024))),
+        help="largest accepted job envelope (env OJS_MAX_JOB_BYTES)",
+    )
+    serve.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=int(env("OJS_MAX_REQUEST_BYTES", str(64 * 1024 * 1024))),
+        help="largest accepted request (env OJS_MAX_REQUEST_BYTES)",
+    )
+    serve.add_argument(
+        "--enable-reset",
+        action="store_true",
+        default=_env_flag("OJS_ENABLE_RESET"),
+        help="enable POST /ojs/v1/admin/reset, which empties the store "
+        "(conformance runs only; env OJS_ENABLE_RESET)",
+    )
+    serve.add_argument(
+        "--conformance-hooks",
+        action="store_true",
+        default=_env_flag("OJS_CONFORMANCE_HOOKS"),
+        help="enable the test hooks the conformance cases need (env OJS_CONFORMANCE_HOOKS)",
+    )
+    serve.add_argument(
+        "--shutdown-grace",
+        type=float,
+        default=float(env("OJS_SHUTDOWN_GRACE", "10")),
+        help="seconds in-flight calls get on shutdown (env OJS_SHUTDOWN_GRACE)",
+    )
     serve.add_argument("--log-level", default=env("OJS_LOG_LEVEL", "INFO"))
     return parser
 
@@ -79,7 +110,10 @@ async def serve(settings: Settings) -> None:
     await gateway.start()
     log.info(
         "listening: gRPC %s (port %d), HTTP %s (port %d)",
-        settings.grpc_addr, gateway.grpc_port, settings.http_addr, gateway.http_port,
+        settings.grpc_addr,
+        gateway.grpc_port,
+        settings.http_addr,
+        gateway.http_port,
     )
     if settings.enable_reset:
         log.warning("reset route enabled: POST /ojs/v1/admin/reset empties the store")

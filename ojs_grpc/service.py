@@ -272,16 +272,14 @@ class OJSService:
         result = await self.store.fetch(
             queues, max(1, count), worker_id, self.clock.now_ms(), visibility_timeout_ms
         )
-        for queue, job_id in result.expired:
+        for _queue, job_id in result.expired:
             expired = await self.store.get(job_id)
             if expired is not None:
                 await self.events.emit("job.expired", expired)
         if result.jobs:
             self._wake_maintenance()
         for job in result.jobs:
-            await self.events.emit(
-                "job.started", job, worker_id=worker_id, attempt=job.attempt
-            )
+            await self.events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
         return result.jobs
 
     async def ack(
@@ -376,7 +374,9 @@ class OJSService:
             )
 
     @staticmethod
-    def _error_entry(report: FailureReport, error_type: str, attempt: int, now: int) -> dict[str, Any]:
+    def _error_entry(
+        report: FailureReport, error_type: str, attempt: int, now: int
+    ) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "code": report.code,
             "type": error_type,

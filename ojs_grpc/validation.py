@@ -51,9 +51,7 @@ def check_priority(value: Any, path: str = "priority") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid(path, f"'{path}' must be an integer")
     if not MIN_PRIORITY <= value <= MAX_PRIORITY:
-        raise invalid(
-            path, f"'{path}' {value} is out of range {MIN_PRIORITY}..{MAX_PRIORITY}"
-        )
+        raise invalid(path, f"'{path}' {value} is out of range {MIN_PRIORITY}..{MAX_PRIORITY}")
     return value
 
 

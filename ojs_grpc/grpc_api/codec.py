@@ -135,7 +135,9 @@ def retry_from_proto(
 ) -> RetryPolicy:
     return build_retry_policy(
         max_attempts=policy.max_attempts if policy.max_attempts != 0 else fallback_max_attempts,
-        initial_interval_ms=_positive_duration(policy, "initial_interval", f"{path}.initial_interval"),
+        initial_interval_ms=_positive_duration(
+            policy, "initial_interval", f"{path}.initial_interval"
+        ),
         backoff_coefficient=policy.backoff_coefficient or None,
         max_interval_ms=_positive_duration(policy, "max_interval", f"{path}.max_interval"),
         jitter=policy.jitter,  # literal when the message is present (semantics §11.4)
@@ -160,7 +162,9 @@ def unique_from_proto(policy: job_pb2.UniquePolicy) -> dict[str, Any]:
     return out
 
 
-def enqueue_spec(job_type: str, args: Any, options: job_pb2.EnqueueOptions | None, path: str = "") -> EnqueueSpec:
+def enqueue_spec(
+    job_type: str, args: Any, options: job_pb2.EnqueueOptions | None, path: str = ""
+) -> EnqueueSpec:
     spec = EnqueueSpec(type=job_type, args=[value_to_py(v) for v in args])
     if options is None:
         return spec

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -44,18 +44,19 @@ DIRECTIVE_TO_PROTO = {
     "terminate": worker_pb2.WORKER_STATE_TERMINATE,
 }
 
+Ctx = grpc.aio.ServicerContext[Any, Any]
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
-Method = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
+Method = Callable[[Any, Req, Ctx], Awaitable[Resp]]
 
 
-def _metadata(context: grpc.aio.ServicerContext) -> dict[str, str]:
+def _metadata(context: Ctx) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
 def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
     @functools.wraps(method)
-    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+    async def wrapper(self: Any, request: Req, context: Ctx) -> Resp:
         md = _metadata(context)
         request_id = md.get(REQUEST_ID_KEY, "")
         headers = [
@@ -74,7 +75,7 @@ def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
     return wrapper
 
 
-def lease_token(context: grpc.aio.ServicerContext) -> int | None:
+def lease_token(context: Ctx) -> int | None:
     raw = _metadata(context).get(LEASE_TOKEN_KEY)
     if raw is None:
         return None
@@ -86,7 +87,7 @@ def lease_token(context: grpc.aio.ServicerContext) -> int | None:
 
 def _unimplemented(name: str, needs: str) -> Callable[..., Awaitable[Any]]:
     @rpc
-    async def method(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def method(self: Any, request: Any, context: Ctx) -> Any:
         raise OJSError(
             UNSUPPORTED,
             f"{name} needs {needs}; this server implements conformance level {CONFORMANCE_LEVEL}",
@@ -110,7 +111,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Manifest(
-        self, request: service_pb2.ManifestRequest, context: grpc.aio.ServicerContext
+        self, request: service_pb2.ManifestRequest, context: Ctx
     ) -> service_pb2.ManifestResponse:
         m = self.service.manifest()
         return service_pb2.ManifestResponse(
@@ -125,7 +126,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Health(
-        self, request: service_pb2.HealthRequest, context: grpc.aio.ServicerContext
+        self, request: service_pb2.HealthRequest, context: Ctx
     ) -> service_pb2.HealthResponse:
         h = await self.service.health()
         status = service_pb2.HEALTH_STATUS_OK
@@ -140,7 +141,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Enqueue(
-        self, request: job_pb2.EnqueueRequest, context: grpc.aio.ServicerContext
+        self, request: job_pb2.EnqueueRequest, context: Ctx
     ) -> job_pb2.EnqueueResponse:
         options = request.options if request.HasField("options") else None
         job = await self.service.enqueue(enqueue_spec(request.type, request.args, options))
@@ -150,7 +151,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def GetJob(
-        self, request: job_pb2.GetJobRequest, context: grpc.aio.ServicerContext
+        self, request: job_pb2.GetJobRequest, context: Ctx
     ) -> job_pb2.GetJobResponse:
         job = await self.service.get_job(_job_id(request.job_id))
         resp = job_pb2.GetJobResponse()
@@ -159,7 +160,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def CancelJob(
-        self, request: job_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
+        self, request: job_pb2.CancelJobRequest, context: Ctx
     ) -> job_pb2.CancelJobResponse:
         job, _ = await self.service.cancel_job(_job_id(request.job_id), request.reason)
         resp = job_pb2.CancelJobResponse()
@@ -168,7 +169,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Fetch(
-        self, request: worker_pb2.FetchRequest, context: grpc.aio.ServicerContext
+        self, request: worker_pb2.FetchRequest, context: Ctx
     ) -> worker_pb2.FetchResponse:
         jobs = await self.service.fetch(list(request.queues), request.count, request.worker_id)
         resp = worker_pb2.FetchResponse()
@@ -178,7 +179,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Ack(
-        self, request: worker_pb2.AckRequest, context: grpc.aio.ServicerContext
+        self, request: worker_pb2.AckRequest, context: Ctx
     ) -> worker_pb2.AckResponse:
         has_result = request.HasField("result")
         result = struct_to_py(request.result) if has_result else None
@@ -192,7 +193,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Nack(
-        self, request: worker_pb2.NackRequest, context: grpc.aio.ServicerContext
+        self, request: worker_pb2.NackRequest, context: Ctx
     ) -> worker_pb2.NackResponse:
         if not request.HasField("error"):
             raise invalid("error", "'error' is required")
@@ -208,7 +209,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def Heartbeat(
-        self, request: worker_pb2.HeartbeatRequest, context: grpc.aio.ServicerContext
+        self, request: worker_pb2.HeartbeatRequest, context: Ctx
     ) -> worker_pb2.HeartbeatResponse:
         extend_ms = None
         if request.HasField("extend_by"):
@@ -231,14 +232,16 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def ListQueues(
-        self, request: queue_pb2.ListQueuesRequest, context: grpc.aio.ServicerContext
+        self, request: queue_pb2.ListQueuesRequest, context: Ctx
     ) -> queue_pb2.ListQueuesResponse:
         limit = request.limit if request.limit > 0 else 100
         offset = _offset(request.cursor)
         queues = await self.service.list_queues()
         resp = queue_pb2.ListQueuesResponse()
         for q in queues[offset : offset + limit]:
-            info = resp.queues.add(name=q["name"], paused=q["paused"], available_count=q["available"])
+            info = resp.queues.add(
+                name=q["name"], paused=q["paused"], available_count=q["available"]
+            )
             if q["created_at"]:
                 set_ts(info.created_at, q["created_at"])
         if offset + limit < len(queues):
@@ -247,7 +250,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def ListDeadLetter(
-        self, request: queue_pb2.ListDeadLetterRequest, context: grpc.aio.ServicerContext
+        self, request: queue_pb2.ListDeadLetterRequest, context: Ctx
     ) -> queue_pb2.ListDeadLetterResponse:
         limit = request.limit if request.limit > 0 else 50
         offset = _offset(request.cursor)
@@ -261,7 +264,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def RetryDeadLetter(
-        self, request: queue_pb2.RetryDeadLetterRequest, context: grpc.aio.ServicerContext
+        self, request: queue_pb2.RetryDeadLetterRequest, context: Ctx
     ) -> queue_pb2.RetryDeadLetterResponse:
         job = await self.service.retry_dead_letter(_job_id(request.job_id))
         resp = queue_pb2.RetryDeadLetterResponse()
@@ -270,7 +273,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def DeleteDeadLetter(
-        self, request: queue_pb2.DeleteDeadLetterRequest, context: grpc.aio.ServicerContext
+        self, request: queue_pb2.DeleteDeadLetterRequest, context: Ctx
     ) -> queue_pb2.DeleteDeadLetterResponse:
         await self.service.delete_dead_letter(_job_id(request.job_id))
         return queue_pb2.DeleteDeadLetterResponse()
@@ -286,15 +289,21 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
     GetWorkflow = _unimplemented("GetWorkflow", "conformance level 3")
     CancelWorkflow = _unimplemented("CancelWorkflow", "conformance level 3")
 
-    async def StreamJobs(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await context.abort_with_status(
-            to_status(OJSError(UNSUPPORTED, "StreamJobs (optional streaming) is not available yet"))
-        )
+    async def StreamJobs(
+        self, request: worker_pb2.StreamJobsRequest, context: Ctx
+    ) -> AsyncIterator[job_pb2.Job]:
+        await context.abort_with_status(_stream_unavailable("StreamJobs"))
+        yield job_pb2.Job()  # never reached: makes this a stream handler
 
-    async def StreamEvents(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await context.abort_with_status(
-            to_status(OJSError(UNSUPPORTED, "StreamEvents (optional streaming) is not available yet"))
-        )
+    async def StreamEvents(
+        self, request: Any, context: Ctx
+    ) -> AsyncIterator[Any]:
+        await context.abort_with_status(_stream_unavailable("StreamEvents"))
+        yield None  # never reached: makes this a stream handler
+
+
+def _stream_unavailable(name: str) -> grpc.Status:
+    return to_status(OJSError(UNSUPPORTED, f"{name} (optional streaming) is not available yet"))
 
 
 def _job_id(job_id: str) -> str:

@@ -64,4 +64,5 @@ def to_status(err: OJSError, request_id: str = "") -> grpc.Status:
     status = status_pb2.Status(
         code=_CODES.get(err.code, code_pb2.INTERNAL), message=err.message, details=packed
     )
-    return rpc_status.to_status(status)
+    result: grpc.Status = rpc_status.to_status(status)
+    return result

@@ -100,7 +100,9 @@ async def ojs_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     except OJSError as err:
         response = error_response(err, request_id)
     except web.HTTPRequestEntityTooLarge as exc:
-        response = error_response(OJSError(PAYLOAD_TOO_LARGE, exc.text or "body too large"), request_id)
+        response = error_response(
+            OJSError(PAYLOAD_TOO_LARGE, exc.text or "body too large"), request_id
+        )
     except web.HTTPMethodNotAllowed:
         response = error_response(
             OJSError(INVALID_REQUEST, f"method {request.method} is not allowed on {request.path}"),
@@ -231,7 +233,11 @@ class HttpBinding:
             "workflows": False,
             "pause_resume": False,
         }
-        m["endpoints"] = {"base_url": "/ojs/v1", "manifest": "/ojs/manifest", "health": "/ojs/v1/health"}
+        m["endpoints"] = {
+            "base_url": "/ojs/v1",
+            "manifest": "/ojs/manifest",
+            "health": "/ojs/v1/health",
+        }
         return json_response(m)
 
     async def health(self, request: web.Request) -> web.Response:
@@ -388,7 +394,9 @@ class HttpBinding:
             ids.append(body["job_id"])
         vis = body.get("visibility_timeout_ms")
         if vis is not None and (isinstance(vis, bool) or not isinstance(vis, int) or vis <= 0):
-            raise invalid("visibility_timeout_ms", "'visibility_timeout_ms' must be a positive integer")
+            raise invalid(
+                "visibility_timeout_ms", "'visibility_timeout_ms' must be a positive integer"
+            )
         result = await self.service.heartbeat_worker(
             worker_id, ids, vis, lease_token=_lease_token(request)
         )

@@ -136,7 +136,9 @@ def parse_retry(raw: Any, path: str, fallback_max_attempts: int | None) -> Retry
     if coefficient is not None and (
         isinstance(coefficient, bool) or not isinstance(coefficient, int | float)
     ):
-        raise invalid(f"{path}.backoff_coefficient", f"'{path}.backoff_coefficient' must be a number")
+        raise invalid(
+            f"{path}.backoff_coefficient", f"'{path}.backoff_coefficient' must be a number"
+        )
     jitter = policy.get("jitter")
     if jitter is not None and not isinstance(jitter, bool):
         raise invalid(f"{path}.jitter", f"'{path}.jitter' must be a boolean")

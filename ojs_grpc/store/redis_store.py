@@ -254,9 +254,7 @@ class RedisStore:
         return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
 
     async def tick(self, queue: str, now: int) -> TickResult:
-        promoted, expired, next_due, next_lease = await self._run(
-            "tick", queue, [now, BATCH_LIMIT]
-        )
+        promoted, expired, next_due, next_lease = await self._run("tick", queue, [now, BATCH_LIMIT])
         return TickResult(
             int(promoted),
             list(expired),
@@ -300,9 +298,7 @@ class RedisStore:
             await self.client.delete(self.keys.job_queue(job_id))
         return Outcome(reply[0])
 
-    async def dead_list(
-        self, queue: str | None, offset: int, limit: int
-    ) -> tuple[list[Job], int]:
+    async def dead_list(self, queue: str | None, offset: int, limit: int) -> tuple[list[Job], int]:
         """Dead-letter jobs, oldest first, across one queue or all; and the total."""
         queues = [queue] if queue else sorted(await self.queues())
         entries: list[tuple[float, str, str]] = []
