@@ -150,9 +150,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         return resp
 
     @rpc
-    async def GetJob(
-        self, request: job_pb2.GetJobRequest, context: Ctx
-    ) -> job_pb2.GetJobResponse:
+    async def GetJob(self, request: job_pb2.GetJobRequest, context: Ctx) -> job_pb2.GetJobResponse:
         job = await self.service.get_job(_job_id(request.job_id))
         resp = job_pb2.GetJobResponse()
         job_to_proto(job, resp.job)
@@ -178,9 +176,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         return resp
 
     @rpc
-    async def Ack(
-        self, request: worker_pb2.AckRequest, context: Ctx
-    ) -> worker_pb2.AckResponse:
+    async def Ack(self, request: worker_pb2.AckRequest, context: Ctx) -> worker_pb2.AckResponse:
         has_result = request.HasField("result")
         result = struct_to_py(request.result) if has_result else None
         await self.service.ack(
@@ -192,9 +188,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         return worker_pb2.AckResponse(acknowledged=True)
 
     @rpc
-    async def Nack(
-        self, request: worker_pb2.NackRequest, context: Ctx
-    ) -> worker_pb2.NackResponse:
+    async def Nack(self, request: worker_pb2.NackRequest, context: Ctx) -> worker_pb2.NackResponse:
         if not request.HasField("error"):
             raise invalid("error", "'error' is required")
         job = await self.service.nack(
@@ -295,9 +289,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         await context.abort_with_status(_stream_unavailable("StreamJobs"))
         yield job_pb2.Job()  # never reached: makes this a stream handler
 
-    async def StreamEvents(
-        self, request: Any, context: Ctx
-    ) -> AsyncIterator[Any]:
+    async def StreamEvents(self, request: Any, context: Ctx) -> AsyncIterator[Any]:
         await context.abort_with_status(_stream_unavailable("StreamEvents"))
         yield None  # never reached: makes this a stream handler
 

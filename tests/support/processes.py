@@ -58,11 +58,16 @@ def redis_server() -> Iterator[RedisServer]:
     proc = subprocess.Popen(
         [
             find_redis_server(),
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", workdir,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -120,9 +125,14 @@ def start_gateway(
 ) -> GatewayProcess:
     """Spawn ``python -m ojs_grpc serve`` and wait until it listens."""
     args = [
-        sys.executable, "-m", "ojs_grpc", "serve",
-        "--grpc-addr", f"127.0.0.1:{grpc_port}",
-        "--http-addr", f"127.0.0.1:{http_port}",
+        sys.executable,
+        "-m",
+        "ojs_grpc",
+        "serve",
+        "--grpc-addr",
+        f"127.0.0.1:{grpc_port}",
+        "--http-addr",
+        f"127.0.0.1:{http_port}",
         *extra_args,
     ]
     if redis_url:
