@@ -417,15 +417,18 @@ class OJSService:
     async def heartbeat_worker(
         self,
         worker_id: str,
-        job_ids: list[str],
+        job_ids: list[str] | None,
         extend_ms: int | None = None,
         *,
         lease_token: int | None = None,
     ) -> HeartbeatResult:
-        """BEAT for a worker (HTTP): extend each listed job it holds, skip the rest."""
+        """BEAT for a worker: extend each listed job it holds and skip the rest
+        (HTTP), or with ``job_ids=None`` every job it holds (a gRPC worker beat)."""
         result = HeartbeatResult(await self._worker_directive(worker_id))
         now = self.clock.now_ms()
-        for job_id in job_ids:
+        if job_ids is None:
+            result.extended = await self.store.heartbeat_worker(worker_id, now, extend_ms)
+        for job_id in job_ids or ():
             outcome = await self.store.heartbeat(
                 job_id, now, extend_ms, lease_token=lease_token, worker_id=worker_id or None
             )
@@ -501,8 +504,8 @@ class OJSService:
         if outcome.status == "stale":
             raise OJSError(
                 INVALID_STATE,
-                f"cannot {action} job '{job_id}': the lease token names an earlier attempt "
-                f"(current attempt {outcome.detail})",
+                f"cannot {action} job '{job_id}': the lease token names another attempt "
+                f"than the current one ({outcome.detail})",
                 details={"job_id": job_id, "current_attempt": outcome.detail},
             )
         if outcome.status == "not_owner":

@@ -214,8 +214,11 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         if not request.id or request.id == request.worker_id:
             if not request.worker_id:
                 raise invalid("id", "'id' (a job id) or 'worker_id' is required")
-            beat = await self.service.heartbeat_worker(request.worker_id, [], extend_ms)
+            # A worker beat: extend every lease this worker holds (semantics §6.3).
+            beat = await self.service.heartbeat_worker(request.worker_id, None, extend_ms)
             resp.directed_state = DIRECTIVE_TO_PROTO[beat.directive]
+            if beat.extended:
+                set_ts(resp.new_deadline, min(deadline for _, deadline in beat.extended))
             return resp
         directive, deadline = await self.service.heartbeat_job(
             request.id, request.worker_id, extend_ms, lease_token=lease_token(context)

@@ -73,6 +73,10 @@ class Keys:
         """HASH worker directive and last-seen time."""
         return f"{self.prefix}:worker:{worker_id}"
 
+    def worker_jobs(self, worker_id: str) -> str:
+        """SET of ``queue<TAB>job id`` delivered to a worker, for worker-wide heartbeats."""
+        return f"{self.prefix}:worker:{worker_id}:jobs"
+
     @property
     def pattern(self) -> str:
         """Glob matching every key of this namespace (used only by the reset route)."""

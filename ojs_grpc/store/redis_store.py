@@ -18,6 +18,8 @@ from .scripts import Scripts
 
 # How many due jobs one script call promotes or reclaims before yielding.
 BATCH_LIMIT = 500
+# Worker records outlive a day of silence, then Redis drops them.
+WORKER_TTL_S = 86_400
 
 
 @dataclass
@@ -131,6 +133,12 @@ class RedisStore:
             for item in claimed:
                 result.jobs.append(self._job(item[0], queue, item, 1))
             result.expired.extend((queue, job_id) for job_id in expired)
+        if worker_id and result.jobs:
+            key = self.keys.worker_jobs(worker_id)
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.sadd(key, *(f"{job.queue}\t{job.id}" for job in result.jobs))
+                pipe.expire(key, WORKER_TTL_S)
+                await pipe.execute()
         return result
 
     async def get(self, job_id: str) -> Job | None:
@@ -253,6 +261,26 @@ class RedisStore:
         )
         return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
 
+    async def heartbeat_worker(
+        self, worker_id: str, now: int, extend_ms: int | None
+    ) -> list[tuple[str, int]]:
+        """Extend every lease ``worker_id`` still holds; returns (job id, new deadline)."""
+        key = self.keys.worker_jobs(worker_id)
+        extended: list[tuple[str, int]] = []
+        lost: list[str] = []
+        for member in await self.client.smembers(key):
+            queue, _, job_id = member.partition("\t")
+            reply = await self._run(
+                "heartbeat", queue, [job_id, now, self._opt(extend_ms), "", worker_id]
+            )
+            if reply[0] == "ok":
+                extended.append((job_id, int(reply[1])))
+            else:
+                lost.append(member)  # finished, reclaimed or taken over: forget it
+        if lost:
+            await self.client.srem(key, *lost)
+        return extended
+
     async def tick(self, queue: str, now: int) -> TickResult:
         promoted, expired, next_due, next_lease = await self._run("tick", queue, [now, BATCH_LIMIT])
         return TickResult(
@@ -355,7 +383,7 @@ class RedisStore:
 
     # -- workers -------------------------------------------------------------------------
 
-    async def worker_directive(self, worker_id: str, now: int, ttl_s: int = 86_400) -> str:
+    async def worker_directive(self, worker_id: str, now: int, ttl_s: int = WORKER_TTL_S) -> str:
         """Record a worker's liveness; return its current directive (default running)."""
         key = self.keys.worker(worker_id)
         async with self.client.pipeline(transaction=False) as pipe:

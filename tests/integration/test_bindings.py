@@ -305,3 +305,31 @@ async def test_rpcs_above_the_level_name_the_level(client: Client) -> None:
     assert err.code() == grpc.StatusCode.UNIMPLEMENTED
     assert "level 4" in err.details()
     assert rich(err)[0] == "unsupported"
+
+
+async def test_worker_heartbeat_extends_every_lease_it_holds(client: Client) -> None:
+    for _ in range(2):
+        await client.stub.Enqueue(enqueue_req(visibility_timeout=duration_pb2.Duration(seconds=2)))
+    fetched = await client.stub.Fetch(worker_pb2.FetchRequest(queues=["q"], count=2, worker_id="w9"))
+    assert len(fetched.jobs) == 2
+    await client.stub.Ack(worker_pb2.AckRequest(job_id=fetched.jobs[0].id))
+    await client.clock.advance(1500)
+    beat = await client.stub.Heartbeat(
+        worker_pb2.HeartbeatRequest(worker_id="w9", extend_by=duration_pb2.Duration(seconds=10))
+    )
+    assert beat.new_deadline.ToMilliseconds() == client.clock.now_ms() + 10_000
+    await client.clock.advance(5000)
+    await client.gateway.maintenance.run_once()
+    got = await client.stub.GetJob(job_pb2.GetJobRequest(job_id=fetched.jobs[1].id))
+    assert (got.job.state, got.job.attempt) == (job_pb2.JOB_STATE_ACTIVE, 1)
+
+
+async def test_request_over_the_size_limit(client: Client) -> None:
+    limit = client.gateway.settings.max_request_bytes
+    big = {"type": "email", "args": ["x" * (limit + 10)]}
+    status, body = await client.post("/ojs/v1/jobs", big)
+    assert (status, body["error"]["code"]) == (413, "payload_too_large")
+    req = enqueue_req()
+    req.args.add().string_value = "x" * (limit + 10)
+    err = await grpc_error(client.stub.Enqueue(req))
+    assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
