@@ -16,6 +16,9 @@ class Settings:
     key_prefix: str = "ojs"
     # Terminal jobs (completed, cancelled, discarded outside the DLQ) are purged after this.
     retention_ms: int = 7 * 24 * 3600 * 1000
+    # Dead-letter jobs: kept this long, at most this many per queue (ojs-dead-letter §5.2).
+    dead_retention_ms: int = 180 * 24 * 3600 * 1000
+    dead_max_per_queue: int = 10_000
     # An encoded job envelope above this size is refused (1 MiB must be accepted).
     max_job_bytes: int = 1024 * 1024
     # Whole request (gRPC message / HTTP body) limit; batches need more than one job.

@@ -107,7 +107,12 @@ class Maintenance:
                 if t is not None:
                     next_at = min(next_at, t)
             if purge:
-                await self.store.purge_finished(queue, now - self.settings.retention_ms)
+                await self.store.purge_finished(
+                    queue,
+                    now - self.settings.retention_ms,
+                    now - self.settings.dead_retention_ms,
+                    self.settings.dead_max_per_queue,
+                )
         if purge:
             self._last_purge = now
         return next_at

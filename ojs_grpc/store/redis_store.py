@@ -300,8 +300,14 @@ class RedisStore:
             return None
         return job_from_parts(job_id, queue, doc, spec, errors, result)
 
-    async def purge_finished(self, queue: str, cutoff: int) -> int:
-        ids: list[str] = await self._run("purge", queue, [cutoff, BATCH_LIMIT])
+    async def purge_finished(
+        self, queue: str, cutoff: int, dead_cutoff: int = 0, dead_max: int = 10_000
+    ) -> int:
+        """Drop finished jobs older than ``cutoff`` and dead-letter jobs older than
+        ``dead_cutoff`` or beyond the newest ``dead_max``; returns how many went."""
+        ids: list[str] = await self._run(
+            "purge", queue, [cutoff, BATCH_LIMIT, dead_cutoff, dead_max]
+        )
         if ids:
             await self.client.delete(*(self.keys.job_queue(i) for i in ids))
         return len(ids)

@@ -1,0 +1,83 @@
+"""Reclaim decisions and a maintenance pass under a controlled clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from ojs_grpc.backoff import FailOutcome
+from ojs_grpc.clock import ManualClock
+from ojs_grpc.config import Settings
+from ojs_grpc.events import EventLog
+from ojs_grpc.maintenance import Maintenance, reclaim_decision
+from ojs_grpc.model import Job, JobState, OnExhaustion, RetryPolicy
+from ojs_grpc.store.redis_store import RedisStore
+
+NOW = 1_800_000_000_000
+
+
+def active_job(**changes: object) -> Job:
+    job = Job(
+        id="01890000-0000-7000-8000-000000000001",
+        type="t",
+        queue="q",
+        args=[],
+        state=JobState.ACTIVE,
+        priority=0,
+        attempt=1,
+        max_attempts=3,
+        retry=RetryPolicy(jitter=False),
+        created_at=NOW - 10_000,
+        deadline=NOW - 1,
+        timeout_at=NOW + 60_000,
+    )
+    return job.copy(**changes)
+
+
+def test_visibility_expiry_returns_the_job_to_available() -> None:
+    outcome, delay, entry = reclaim_decision(active_job(), NOW)
+    assert (outcome, delay, entry["code"], entry["attempt"]) == (
+        "available",
+        0,
+        "visibility_timeout",
+        1,
+    )
+
+
+def test_visibility_expiry_on_the_last_attempt_discards_per_policy() -> None:
+    job = active_job(attempt=3)
+    assert reclaim_decision(job, NOW)[0] is FailOutcome.DISCARD
+    dead = job.copy(retry=RetryPolicy(on_exhaustion=OnExhaustion.DEAD_LETTER))
+    assert reclaim_decision(dead, NOW)[0] is FailOutcome.DEAD_LETTER
+
+
+def test_execution_timeout_is_a_failure_with_backoff() -> None:
+    outcome, delay, entry = reclaim_decision(active_job(timeout_at=NOW - 5, timeout_ms=2000), NOW)
+    assert (outcome, delay, entry["code"]) == (FailOutcome.RETRY, 1000, "timeout")
+    assert entry["details"] == {"timeout_kind": "execution", "limit_ms": 2000}
+
+
+@pytest.mark.parametrize("store", ["embedded"], indirect=True)
+async def test_a_pass_reclaims_promotes_and_purges(store: RedisStore) -> None:
+    clock = ManualClock(NOW)
+    settings = Settings(retention_ms=60_000, dead_retention_ms=120_000, max_idle_ms=10_000)
+    events = EventLog(store.client, store.keys, clock)
+    maintenance = Maintenance(store, events, clock, settings)
+    held = active_job(state=JobState.AVAILABLE, attempt=0, deadline=None, timeout_at=None)
+    finished = held.copy(id="01890000-0000-7000-8000-000000000002")
+    for job in (held, finished):
+        assert (await store.enqueue(job, NOW, check_duplicate=False)).ok
+    claimed = (await store.fetch(["q"], 2, "w", NOW, visibility_override_ms=1000)).jobs
+    assert [j.id for j in claimed] == [held.id, finished.id]
+    assert (await store.ack(finished.id, NOW, None, has_result=False)).ok
+
+    assert await maintenance.run_once() == NOW + 1000  # next look: the lease end
+    await clock.advance(1000)
+    await maintenance.run_once()
+    back = await store.get(held.id)
+    assert back is not None and (back.state, back.attempt) == (JobState.AVAILABLE, 1)
+
+    await clock.advance(60_000)
+    maintenance._last_purge = 0  # a purge pass is due
+    await maintenance.run_once()
+    assert await store.get(finished.id) is None
+    assert await store.get(held.id) is not None
