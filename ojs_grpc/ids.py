@@ -21,4 +21,4 @@ def uuid7(now_ms: int | None = None) -> str:
 
 
 def is_uuid7(value: str) -> bool:
-    return bool(UUID7_RE.match(value))
+    return bool(UUID7_RE.fullmatch(value))

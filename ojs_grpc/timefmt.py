@@ -23,7 +23,7 @@ def parse_rfc3339(text: str) -> int:
 
     Raises ValueError for anything else (a zone-less value included).
     """
-    m = _RFC3339_RE.match(text)
+    m = _RFC3339_RE.fullmatch(text)
     if not m:
         raise ValueError(f"'{text}' is not an RFC 3339 timestamp with a time zone")
     frac = m.group(7) or ""
@@ -47,7 +47,7 @@ def format_rfc3339(ms: int) -> str:
 
 def parse_iso_duration(text: str) -> int:
     """Parse an ISO 8601 duration (``PT1S``, ``PT0.5S``, ``P1D``, ``P2W``) into ms."""
-    m = _ISO_DURATION_RE.match(text) if isinstance(text, str) else None
+    m = _ISO_DURATION_RE.fullmatch(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(f"'{text}' is not an ISO 8601 duration")
     weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
@@ -57,6 +57,7 @@ def parse_iso_duration(text: str) -> int:
 
 def format_iso_duration(ms: int) -> str:
     """Milliseconds as an ISO 8601 duration in seconds (``PT1.5S``)."""
-    if ms % 1000 == 0:
-        return f"PT{ms // 1000}S"
-    return f"PT{ms / 1000:g}S"
+    seconds, millis = divmod(ms, 1000)
+    if millis == 0:
+        return f"PT{seconds}S"
+    return f"PT{seconds}.{millis:03d}".rstrip("0") + "S"

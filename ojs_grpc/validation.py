@@ -26,7 +26,7 @@ MAX_QUEUE_LEN = 128
 def check_type(value: Any, path: str = "type") -> str:
     if not isinstance(value, str) or not value:
         raise invalid(path, f"'{path}' is required and must be a non-empty string")
-    if len(value) > MAX_TYPE_LEN or not TYPE_RE.match(value):
+    if len(value) > MAX_TYPE_LEN or not TYPE_RE.fullmatch(value):
         raise invalid(
             path,
             f"'{path}' {value!r} must be dot-separated segments matching [a-z][a-z0-9_-]* "
@@ -38,7 +38,7 @@ def check_type(value: Any, path: str = "type") -> str:
 def check_queue(value: Any, path: str = "queue") -> str:
     if not isinstance(value, str) or not value:
         raise invalid(path, f"'{path}' must be a non-empty string")
-    if len(value) > MAX_QUEUE_LEN or not QUEUE_RE.match(value):
+    if len(value) > MAX_QUEUE_LEN or not QUEUE_RE.fullmatch(value):
         raise invalid(
             path,
             f"'{path}' {value!r} must match [a-z0-9][a-z0-9-.]* "

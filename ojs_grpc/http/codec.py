@@ -179,7 +179,7 @@ def parse_enqueue(body: Any, now: int, path: str = "") -> EnqueueSpec:
             raise invalid(f"{p}id", f"'{p}id' must be a lowercase UUIDv7")
     if "specversion" in env and env["specversion"] != "1.0":
         raise invalid(f"{p}specversion", f"'{p}specversion' must be \"1.0\"")
-    options = _dict(env.get("options") or {}, f"{p}options")
+    options = {} if env.get("options") is None else _dict(env["options"], f"{p}options")
     # Envelope-level attributes, overridden by options.
     merged: dict[str, Any] = {
         k: env[k]

@@ -94,12 +94,10 @@ class RedisStore:
         """Insert ``job`` (state available, scheduled or pending)."""
         index_key = self.keys.job_queue(job.id)
         if check_duplicate:
-            # A client-chosen id must be unique across queues: the index entry is the guard.
+            # A client-chosen id must be unique across queues: whoever creates the index
+            # entry owns the id. (Purge and dead-letter delete drop the entry with the job.)
             if not await self.client.set(index_key, job.queue, nx=True):
-                existing_queue = await self.queue_of(job.id)
-                if existing_queue and await self.get(job.id) is not None:
-                    return Outcome("duplicate", detail=job.id)
-                await self.client.set(index_key, job.queue)
+                return Outcome("duplicate", detail=job.id)
             await self.client.sadd(self.keys.queues, job.queue)
         else:
             async with self.client.pipeline(transaction=False) as pipe:
@@ -107,7 +105,11 @@ class RedisStore:
                 pipe.sadd(self.keys.queues, job.queue)
                 await pipe.execute()
         doc, spec = new_parts(job)
-        reply = await self._run("enqueue", job.queue, [job.id, now, dumps(doc), dumps(spec)])
+        try:
+            reply = await self._run("enqueue", job.queue, [job.id, now, dumps(doc), dumps(spec)])
+        except Exception:
+            await self.client.delete(index_key)  # best effort: free the id for a retry
+            raise
         if reply[0] == "duplicate":
             return Outcome("duplicate", detail=job.id)
         stored = json.loads(reply[1])

@@ -71,7 +71,9 @@ async def client(request: pytest.FixtureRequest) -> AsyncIterator[Client]:
     else:
         srv: RedisServer = request.getfixturevalue("redis_srv")
         store = RedisStore(aioredis.from_url(srv.url, decode_responses=True), keys)
-    c, channel = await open_client(store, Settings(max_job_bytes=64 * 1024, max_request_bytes=256 * 1024))
+    c, channel = await open_client(
+        store, Settings(max_job_bytes=64 * 1024, max_request_bytes=256 * 1024)
+    )
     try:
         yield c
     finally:

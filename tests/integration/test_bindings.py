@@ -310,7 +310,9 @@ async def test_rpcs_above_the_level_name_the_level(client: Client) -> None:
 async def test_worker_heartbeat_extends_every_lease_it_holds(client: Client) -> None:
     for _ in range(2):
         await client.stub.Enqueue(enqueue_req(visibility_timeout=duration_pb2.Duration(seconds=2)))
-    fetched = await client.stub.Fetch(worker_pb2.FetchRequest(queues=["q"], count=2, worker_id="w9"))
+    fetched = await client.stub.Fetch(
+        worker_pb2.FetchRequest(queues=["q"], count=2, worker_id="w9")
+    )
     assert len(fetched.jobs) == 2
     await client.stub.Ack(worker_pb2.AckRequest(job_id=fetched.jobs[0].id))
     await client.clock.advance(1500)

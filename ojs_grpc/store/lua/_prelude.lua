@@ -21,6 +21,8 @@ end
 local function make_available(id, doc, now)
   doc.state = 'available'
   doc.enqueued_at = now
+  doc.next_attempt_at = nil
+  doc.worker_id = nil
   local seq = redis.call('INCR', K_SEQ)
   redis.call('ZADD', K_AVAILABLE, (100 - doc.priority) * PRIORITY_SPAN + seq, id)
 end
@@ -107,6 +109,20 @@ local function check_active(doc, token, worker)
     return {'not_owner', doc.worker_id}
   end
   return nil
+end
+
+-- Append one error entry (a Lua table) to the job's JSON history without re-encoding
+-- the entries already there.
+local function append_error(id, doc, entry)
+  local encoded = cjson.encode(entry)
+  local history = redis.call('HGET', K_ERRORS, id)
+  if not history or history == '[]' then
+    history = '[' .. encoded .. ']'
+  else
+    history = string.sub(history, 1, -2) .. ',' .. encoded .. ']'
+  end
+  redis.call('HSET', K_ERRORS, id, history)
+  doc.has_error = true
 end
 
 local function hget_or_false(key, id)

@@ -12,9 +12,12 @@ while #claimed < count do
   local id = popped[1]
   local doc = load(id)
   if doc and doc.state == 'available' then
-    if doc.expires_at and now >= doc.expires_at then
+    -- expires_at is a deadline for starting: a job that already ran is not expired.
+    if doc.expires_at and now >= doc.expires_at and doc.attempt == 0 then
       doc.state = 'discarded'
       doc.discarded_at = now
+      append_error(id, doc, {code = 'expired', type = 'expired', attempt = 0, occurred_at = now,
+        message = 'expires_at passed before the job started'})
       save(id, doc)
       finish(id, now)
       redis.call('HINCRBY', K_STATS, 'discarded', 1)
