@@ -7,6 +7,8 @@ events from all of them; the HTTP binding polls it (``GET /ojs/v1/events``).
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ from .model import Job
 from .store.keys import Keys
 
 DEFAULT_MAX_EVENTS = 10_000
+KEEPALIVE_TYPE = "stream.keepalive"
 
 
 @dataclass
@@ -81,6 +84,37 @@ class EventLog:
                     found.append(event)
             start = f"({page[-1][0]}"
         return found[:limit], len(found) > limit
+
+    async def tail(
+        self,
+        *,
+        after: str | None = None,
+        keepalive_s: float = 25.0,
+        block_ms: int = 1000,
+        types: set[str] | None = None,
+        queues: set[str] | None = None,
+        job_id: str | None = None,
+        workflow_id: str | None = None,
+    ) -> AsyncIterator[Event]:
+        """Follow the log: events after ``after`` (default: from now on) matching every
+        filter, and a ``stream.keepalive`` whenever ``keepalive_s`` pass without one."""
+        cursor = after
+        if cursor is None:
+            last = await self._client.xrevrange(self._key, count=1)
+            cursor = last[0][0] if last else "0-0"
+        quiet_since = time.monotonic()
+        while True:
+            reply = await self._client.xread({self._key: cursor}, block=block_ms, count=200)
+            for _, entries in reply or ():
+                for entry_id, fields in entries:
+                    cursor = entry_id
+                    event = _decode(entry_id, fields)
+                    if _matches(event, types, queues, None, job_id, workflow_id):
+                        quiet_since = time.monotonic()
+                        yield event
+            if time.monotonic() - quiet_since >= keepalive_s:
+                quiet_since = time.monotonic()
+                yield Event(id=f"evt_{uuid7()}", type=KEEPALIVE_TYPE, time=self._clock.now_ms())
 
 
 def _decode(cursor: str, fields: dict[str, str]) -> Event:

@@ -1,21 +1,13 @@
-"""The ``ojs.v1.OJSService`` servicer: thin, every RPC is decode -> service -> encode.
-
-:func:`rpc` wraps each method once: it echoes ``x-ojs-request-id``, sends the
-server version and conformance level as response metadata, and turns an
-:class:`~ojs_grpc.errors.OJSError` into a status with ErrorInfo details.
-"""
+"""The ``ojs.v1.OJSService`` servicer: thin, every RPC is decode -> service -> encode."""
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
 
 import grpc
 
-from .. import __version__
 from .._proto.ojs.v1 import (
+    events_pb2,
     job_pb2,
     queue_pb2,
     service_pb2,
@@ -23,7 +15,7 @@ from .._proto.ojs.v1 import (
     worker_pb2,
 )
 from ..errors import UNSUPPORTED, OJSError, invalid
-from ..service import CONFORMANCE_LEVEL, OJSService
+from ..service import OJSService
 from .codec import (
     enqueue_spec,
     failure_report,
@@ -32,69 +24,16 @@ from .codec import (
     set_ts,
     struct_to_py,
 )
+from .common import (
+    DIRECTIVE_TO_PROTO,
+    Ctx,
+    lease_token,
+    metadata_dict,
+    require_job_id,
+    rpc,
+    unimplemented,
+)
 from .status import to_status
-
-log = logging.getLogger(__name__)
-
-REQUEST_ID_KEY = "x-ojs-request-id"
-LEASE_TOKEN_KEY = "x-ojs-lease-token"
-DIRECTIVE_TO_PROTO = {
-    "running": worker_pb2.WORKER_STATE_RUNNING,
-    "quiet": worker_pb2.WORKER_STATE_QUIET,
-    "terminate": worker_pb2.WORKER_STATE_TERMINATE,
-}
-
-Ctx = grpc.aio.ServicerContext[Any, Any]
-Req = TypeVar("Req")
-Resp = TypeVar("Resp")
-Method = Callable[[Any, Req, Ctx], Awaitable[Resp]]
-
-
-def _metadata(context: Ctx) -> dict[str, str]:
-    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
-
-
-def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
-    @functools.wraps(method)
-    async def wrapper(self: Any, request: Req, context: Ctx) -> Resp:
-        md = _metadata(context)
-        request_id = md.get(REQUEST_ID_KEY, "")
-        headers = [
-            ("x-ojs-server-version", __version__),
-            ("x-ojs-conformance-level", str(CONFORMANCE_LEVEL)),
-        ]
-        if request_id:
-            headers.append((REQUEST_ID_KEY, request_id))
-        await context.send_initial_metadata(headers)
-        try:
-            return await method(self, request, context)
-        except OJSError as err:
-            await context.abort_with_status(to_status(err, request_id))
-            raise AssertionError("unreachable") from err  # abort_with_status always raises
-
-    return wrapper
-
-
-def lease_token(context: Ctx) -> int | None:
-    raw = _metadata(context).get(LEASE_TOKEN_KEY)
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid(LEASE_TOKEN_KEY, f"metadata {LEASE_TOKEN_KEY} must be an integer") from None
-
-
-def _unimplemented(name: str, needs: str) -> Callable[..., Awaitable[Any]]:
-    @rpc
-    async def method(self: Any, request: Any, context: Ctx) -> Any:
-        raise OJSError(
-            UNSUPPORTED,
-            f"{name} needs {needs}; this server implements conformance level {CONFORMANCE_LEVEL}",
-        )
-
-    method.__name__ = name
-    return method
 
 
 def _offset(cursor: str) -> int:
@@ -151,7 +90,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
 
     @rpc
     async def GetJob(self, request: job_pb2.GetJobRequest, context: Ctx) -> job_pb2.GetJobResponse:
-        job = await self.service.get_job(_job_id(request.job_id))
+        job = await self.service.get_job(require_job_id(request.job_id))
         resp = job_pb2.GetJobResponse()
         job_to_proto(job, resp.job)
         return resp
@@ -160,7 +99,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
     async def CancelJob(
         self, request: job_pb2.CancelJobRequest, context: Ctx
     ) -> job_pb2.CancelJobResponse:
-        job, _ = await self.service.cancel_job(_job_id(request.job_id), request.reason)
+        job, _ = await self.service.cancel_job(require_job_id(request.job_id), request.reason)
         resp = job_pb2.CancelJobResponse()
         job_to_proto(job, resp.job)
         return resp
@@ -180,7 +119,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         has_result = request.HasField("result")
         result = struct_to_py(request.result) if has_result else None
         await self.service.ack(
-            _job_id(request.job_id),
+            require_job_id(request.job_id),
             result,
             has_result=has_result,
             lease_token=lease_token(context),
@@ -192,7 +131,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         if not request.HasField("error"):
             raise invalid("error", "'error' is required")
         job = await self.service.nack(
-            _job_id(request.job_id),
+            require_job_id(request.job_id),
             failure_report(request.error),
             lease_token=lease_token(context),
         )
@@ -263,7 +202,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
     async def RetryDeadLetter(
         self, request: queue_pb2.RetryDeadLetterRequest, context: Ctx
     ) -> queue_pb2.RetryDeadLetterResponse:
-        job = await self.service.retry_dead_letter(_job_id(request.job_id))
+        job = await self.service.retry_dead_letter(require_job_id(request.job_id))
         resp = queue_pb2.RetryDeadLetterResponse()
         job_to_proto(job, resp.job)
         return resp
@@ -272,19 +211,19 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
     async def DeleteDeadLetter(
         self, request: queue_pb2.DeleteDeadLetterRequest, context: Ctx
     ) -> queue_pb2.DeleteDeadLetterResponse:
-        await self.service.delete_dead_letter(_job_id(request.job_id))
+        await self.service.delete_dead_letter(require_job_id(request.job_id))
         return queue_pb2.DeleteDeadLetterResponse()
 
-    EnqueueBatch = _unimplemented("EnqueueBatch", "conformance level 4")
-    QueueStats = _unimplemented("QueueStats", "conformance level 4")
-    PauseQueue = _unimplemented("PauseQueue", "conformance level 4")
-    ResumeQueue = _unimplemented("ResumeQueue", "conformance level 4")
-    RegisterCron = _unimplemented("RegisterCron", "conformance level 2")
-    UnregisterCron = _unimplemented("UnregisterCron", "conformance level 2")
-    ListCron = _unimplemented("ListCron", "conformance level 2")
-    CreateWorkflow = _unimplemented("CreateWorkflow", "conformance level 3")
-    GetWorkflow = _unimplemented("GetWorkflow", "conformance level 3")
-    CancelWorkflow = _unimplemented("CancelWorkflow", "conformance level 3")
+    EnqueueBatch = unimplemented("EnqueueBatch", "conformance level 4")
+    QueueStats = unimplemented("QueueStats", "conformance level 4")
+    PauseQueue = unimplemented("PauseQueue", "conformance level 4")
+    ResumeQueue = unimplemented("ResumeQueue", "conformance level 4")
+    RegisterCron = unimplemented("RegisterCron", "conformance level 2")
+    UnregisterCron = unimplemented("UnregisterCron", "conformance level 2")
+    ListCron = unimplemented("ListCron", "conformance level 2")
+    CreateWorkflow = unimplemented("CreateWorkflow", "conformance level 3")
+    GetWorkflow = unimplemented("GetWorkflow", "conformance level 3")
+    CancelWorkflow = unimplemented("CancelWorkflow", "conformance level 3")
 
     async def StreamJobs(
         self, request: worker_pb2.StreamJobsRequest, context: Ctx
@@ -292,19 +231,38 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         await context.abort_with_status(_stream_unavailable("StreamJobs"))
         yield job_pb2.Job()  # never reached: makes this a stream handler
 
-    async def StreamEvents(self, request: Any, context: Ctx) -> AsyncIterator[Any]:
-        await context.abort_with_status(_stream_unavailable("StreamEvents"))
-        yield None  # never reached: makes this a stream handler
+    async def StreamEvents(
+        self, request: events_pb2.StreamEventsRequest, context: Ctx
+    ) -> AsyncIterator[events_pb2.Event]:
+        """Live events of every replica (the shared log), filters AND-combined.
+
+        Metadata ``x-ojs-last-event-id`` (a ``cursor`` of an earlier event, as the HTTP
+        ``after`` parameter) resumes after that event instead of starting from now.
+        """
+        after = metadata_dict(context).get("x-ojs-last-event-id") or None
+        async for event in self.service.events.tail(
+            after=after,
+            types=set(request.event_types) or None,
+            queues=set(request.queues) or None,
+            job_id=request.job_id or None,
+            workflow_id=request.workflow_id or None,
+        ):
+            msg = events_pb2.Event(
+                id=event.id,
+                type=event.type,
+                job_id=event.job_id,
+                job_type=event.job_type,
+                queue=event.queue,
+                workflow_id=event.workflow_id,
+            )
+            set_ts(msg.timestamp, event.time)
+            if event.data:
+                py_to_struct(event.data, msg.data)
+            yield msg
 
 
 def _stream_unavailable(name: str) -> grpc.Status:
     return to_status(OJSError(UNSUPPORTED, f"{name} (optional streaming) is not available yet"))
-
-
-def _job_id(job_id: str) -> str:
-    if not job_id:
-        raise invalid("job_id", "'job_id' is required")
-    return job_id
 
 
 __all__ = ["OJSServicer"]

@@ -5,26 +5,21 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-SCRIPT_NAMES = (
-    "enqueue",
-    "fetch",
-    "ack",
-    "fail",
-    "reclaim",
-    "cancel",
-    "heartbeat",
-    "tick",
-    "dead_retry",
-    "dead_delete",
-    "purge",
+_LUA = resources.files("ojs_grpc.store").joinpath("lua")
+# Every lua/<name>.lua except the prelude is a script, registered under <name>.
+SCRIPT_NAMES = tuple(
+    sorted(
+        p.name.removesuffix(".lua")
+        for p in _LUA.iterdir()
+        if p.name.endswith(".lua") and not p.name.startswith("_")
+    )
 )
 
 
 def script_source(name: str) -> str:
     """The full source of one script: prelude + body."""
-    lua = resources.files("ojs_grpc.store").joinpath("lua")
-    prelude = lua.joinpath("_prelude.lua").read_text(encoding="utf-8")
-    body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    prelude = _LUA.joinpath("_prelude.lua").read_text(encoding="utf-8")
+    body = _LUA.joinpath(f"{name}.lua").read_text(encoding="utf-8")
     return f"{prelude}\n{body}"
 
 

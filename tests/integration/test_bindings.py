@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import grpc
@@ -335,3 +336,22 @@ async def test_request_over_the_size_limit(client: Client) -> None:
     req.args.add().string_value = "x" * (limit + 10)
     err = await grpc_error(client.stub.Enqueue(req))
     assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+async def test_stream_events_delivers_filtered_events_from_both_bindings(client: Client) -> None:
+    from ojs_grpc._proto.ojs.v1 import events_pb2
+
+    stream = client.stub.StreamEvents(
+        events_pb2.StreamEventsRequest(queues=["watched"], event_types=["job.enqueued"])
+    )
+    await asyncio.sleep(0.2)  # let the subscription start before the events
+    await client.stub.Enqueue(enqueue_req(queue="other"))
+    _, body = await client.post(
+        "/ojs/v1/jobs", {"type": "a.b", "args": [], "options": {"queue": "watched"}}
+    )
+    grpc_job = (await client.stub.Enqueue(enqueue_req(queue="watched"))).job
+    got = [await asyncio.wait_for(stream.read(), 5) for _ in range(2)]
+    stream.cancel()
+    assert [e.job_id for e in got] == [body["job"]["id"], grpc_job.id]
+    assert {e.type for e in got} == {"job.enqueued"}
+    assert got[1].data.fields["queue"].string_value == "watched"

@@ -1,0 +1,89 @@
+"""Shared pieces of the gRPC servicers: the :func:`rpc` wrapper and metadata helpers.
+
+:func:`rpc` wraps each method once: it echoes ``x-ojs-request-id``, sends the
+server version and conformance level as response metadata, and turns an
+:class:`~ojs_grpc.errors.OJSError` into a status with ErrorInfo details.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+
+from .. import __version__
+from .._proto.ojs.v1 import worker_pb2
+from ..errors import UNSUPPORTED, OJSError, invalid
+from ..service import CONFORMANCE_LEVEL
+from .status import to_status
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "x-ojs-request-id"
+LEASE_TOKEN_KEY = "x-ojs-lease-token"
+DIRECTIVE_TO_PROTO = {
+    "running": worker_pb2.WORKER_STATE_RUNNING,
+    "quiet": worker_pb2.WORKER_STATE_QUIET,
+    "terminate": worker_pb2.WORKER_STATE_TERMINATE,
+}
+
+Ctx = grpc.aio.ServicerContext[Any, Any]
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+Method = Callable[[Any, Req, Ctx], Awaitable[Resp]]
+
+
+def metadata_dict(context: Ctx) -> dict[str, str]:
+    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
+    @functools.wraps(method)
+    async def wrapper(self: Any, request: Req, context: Ctx) -> Resp:
+        md = metadata_dict(context)
+        request_id = md.get(REQUEST_ID_KEY, "")
+        headers = [
+            ("x-ojs-server-version", __version__),
+            ("x-ojs-conformance-level", str(CONFORMANCE_LEVEL)),
+        ]
+        if request_id:
+            headers.append((REQUEST_ID_KEY, request_id))
+        await context.send_initial_metadata(headers)
+        try:
+            return await method(self, request, context)
+        except OJSError as err:
+            await context.abort_with_status(to_status(err, request_id))
+            raise AssertionError("unreachable") from err  # abort_with_status always raises
+
+    return wrapper
+
+
+def lease_token(context: Ctx) -> int | None:
+    raw = metadata_dict(context).get(LEASE_TOKEN_KEY)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid(LEASE_TOKEN_KEY, f"metadata {LEASE_TOKEN_KEY} must be an integer") from None
+
+
+def unimplemented(name: str, needs: str) -> Callable[..., Awaitable[Any]]:
+    @rpc
+    async def method(self: Any, request: Any, context: Ctx) -> Any:
+        raise OJSError(
+            UNSUPPORTED,
+            f"{name} needs {needs}; this server implements conformance level {CONFORMANCE_LEVEL}",
+        )
+
+    method.__name__ = name
+    return method
+
+
+def require_job_id(job_id: str) -> str:
+    if not job_id:
+        raise invalid("job_id", "'job_id' is required")
+    return job_id
