@@ -47,22 +47,6 @@ log = logging.getLogger(__name__)
 CONFORMANCE_LEVEL = 1
 MAX_ERROR_HISTORY = 20
 DIRECTIVES = ("running", "quiet", "terminate")
-# Error codes an OJS worker may send as-is; anything else is an error class (gRPC).
-STANDARD_ERROR_CODES = frozenset(
-    {
-        "handler_error",
-        "timeout",
-        "cancelled",
-        "visibility_timeout",
-        "worker_death",
-        "shutdown",
-        "stalled",
-        "RETRY",
-        "DISCARD",
-        "DEAD_LETTER",
-        "FAIL",
-    }
-)
 
 
 @dataclass

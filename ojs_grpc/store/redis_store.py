@@ -147,14 +147,7 @@ class RedisStore:
         queue = await self.queue_of(job_id)
         if queue is None:
             return None
-        qk = self.keys.queue(queue)
-        async with self.client.pipeline(transaction=False) as pipe:
-            for name in ("jobs", "spec", "errors", "result"):
-                pipe.hget(qk.key(name), job_id)
-            doc, spec, errors, result = await pipe.execute()
-        if doc is None or spec is None:
-            return None
-        return job_from_parts(job_id, queue, doc, spec, errors, result)
+        return await self.get_in_queue(queue, job_id)
 
     async def ack(
         self,
