@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,15 +95,17 @@ class EventLog:
         queues: set[str] | None = None,
         job_id: str | None = None,
         workflow_id: str | None = None,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> AsyncIterator[Event]:
         """Follow the log: events after ``after`` (default: from now on) matching every
-        filter, and a ``stream.keepalive`` whenever ``keepalive_s`` pass without one."""
+        filter, and a ``stream.keepalive`` whenever ``keepalive_s`` pass without one.
+        Ends (within ``block_ms``) once ``stopping()`` is true."""
         cursor = after
         if cursor is None:
             last = await self._client.xrevrange(self._key, count=1)
             cursor = last[0][0] if last else "0-0"
         quiet_since = time.monotonic()
-        while True:
+        while not stopping():
             reply = await self._client.xread({self._key: cursor}, block=block_ms, count=200)
             for _, entries in reply or ():
                 for entry_id, fields in entries:

@@ -124,7 +124,7 @@ class Gateway:
     async def stop(self, grace: float | None = None) -> None:
         """Drain: health NOT_SERVING, refuse new work, finish in-flight calls, close."""
         grace = self.settings.shutdown_grace_s if grace is None else grace
-        self.service.draining = True
+        self.service.draining = True  # streams see this and end with UNAVAILABLE
         await self.health.enter_graceful_shutdown()
         self.maintenance.stop()
         if self._grpc is not None:

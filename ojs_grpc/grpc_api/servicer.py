@@ -14,7 +14,7 @@ from .._proto.ojs.v1 import (
     service_pb2_grpc,
     worker_pb2,
 )
-from ..errors import UNSUPPORTED, OJSError, invalid
+from ..errors import BACKEND_UNAVAILABLE, UNSUPPORTED, OJSError, invalid
 from ..service import OJSService
 from .codec import (
     enqueue_spec,
@@ -246,6 +246,7 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
             queues=set(request.queues) or None,
             job_id=request.job_id or None,
             workflow_id=request.workflow_id or None,
+            stopping=lambda: self.service.draining,
         ):
             msg = events_pb2.Event(
                 id=event.id,
@@ -259,6 +260,9 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
             if event.data:
                 py_to_struct(event.data, msg.data)
             yield msg
+        await context.abort_with_status(
+            to_status(OJSError(BACKEND_UNAVAILABLE, "server shutting down; reconnect"))
+        )
 
 
 def _stream_unavailable(name: str) -> grpc.Status:

@@ -355,3 +355,27 @@ async def test_stream_events_delivers_filtered_events_from_both_bindings(client:
     assert [e.job_id for e in got] == [body["job"]["id"], grpc_job.id]
     assert {e.type for e in got} == {"job.enqueued"}
     assert got[1].data.fields["queue"].string_value == "watched"
+
+
+async def test_shutdown_ends_event_streams_with_unavailable() -> None:
+    import time
+
+    from ojs_grpc._proto.ojs.v1 import events_pb2
+    from ojs_grpc.config import Settings
+    from ojs_grpc.store.embedded import embedded_store
+    from tests.integration.conftest import open_client
+
+    c, channel = await open_client(embedded_store(), Settings())
+    try:
+        stream = c.stub.StreamEvents(events_pb2.StreamEventsRequest())
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        stopping = asyncio.create_task(c.gateway.stop(grace=10))
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await asyncio.wait_for(stream.read(), 5)
+        assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+        await stopping
+        assert time.monotonic() - started < 5  # the stream did not hold the 10 s grace
+    finally:
+        await c.http.close()
+        await channel.close()
