@@ -85,6 +85,11 @@ class EventLog:
             start = f"({page[-1][0]}"
         return found[:limit], len(found) > limit
 
+    async def head(self) -> str:
+        """The cursor of the newest event (``0-0`` when the log is empty)."""
+        last = await self._client.xrevrange(self._key, count=1)
+        return str(last[0][0]) if last else "0-0"
+
     async def tail(
         self,
         *,
@@ -100,10 +105,7 @@ class EventLog:
         """Follow the log: events after ``after`` (default: from now on) matching every
         filter, and a ``stream.keepalive`` whenever ``keepalive_s`` pass without one.
         Ends (within ``block_ms``) once ``stopping()`` is true."""
-        cursor = after
-        if cursor is None:
-            last = await self._client.xrevrange(self._key, count=1)
-            cursor = last[0][0] if last else "0-0"
+        cursor = after or await self.head()
         quiet_since = time.monotonic()
         while not stopping():
             reply = await self._client.xread({self._key: cursor}, block=block_ms, count=200)

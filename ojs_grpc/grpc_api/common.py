@@ -40,18 +40,22 @@ def metadata_dict(context: Ctx) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
+def response_headers(request_id: str) -> list[tuple[str, str]]:
+    """Metadata every response carries (ojs-grpc-binding §9)."""
+    headers = [
+        ("x-ojs-server-version", __version__),
+        ("x-ojs-conformance-level", str(CONFORMANCE_LEVEL)),
+    ]
+    if request_id:
+        headers.append((REQUEST_ID_KEY, request_id))
+    return headers
+
+
 def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
     @functools.wraps(method)
     async def wrapper(self: Any, request: Req, context: Ctx) -> Resp:
-        md = metadata_dict(context)
-        request_id = md.get(REQUEST_ID_KEY, "")
-        headers = [
-            ("x-ojs-server-version", __version__),
-            ("x-ojs-conformance-level", str(CONFORMANCE_LEVEL)),
-        ]
-        if request_id:
-            headers.append((REQUEST_ID_KEY, request_id))
-        await context.send_initial_metadata(headers)
+        request_id = metadata_dict(context).get(REQUEST_ID_KEY, "")
+        await context.send_initial_metadata(response_headers(request_id))
         try:
             return await method(self, request, context)
         except OJSError as err:

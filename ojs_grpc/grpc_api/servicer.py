@@ -26,10 +26,12 @@ from .codec import (
 )
 from .common import (
     DIRECTIVE_TO_PROTO,
+    REQUEST_ID_KEY,
     Ctx,
     lease_token,
     metadata_dict,
     require_job_id,
+    response_headers,
     rpc,
     unimplemented,
 )
@@ -239,7 +241,11 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
         Metadata ``x-ojs-last-event-id`` (a ``cursor`` of an earlier event, as the HTTP
         ``after`` parameter) resumes after that event instead of starting from now.
         """
-        after = metadata_dict(context).get("x-ojs-last-event-id") or None
+        md = metadata_dict(context)
+        after = md.get("x-ojs-last-event-id") or await self.service.events.head()
+        # Headers go out once the start cursor is fixed: a client that has them knows
+        # every later event will reach it.
+        await context.send_initial_metadata(response_headers(md.get(REQUEST_ID_KEY, "")))
         async for event in self.service.events.tail(
             after=after,
             types=set(request.event_types) or None,

@@ -344,7 +344,8 @@ async def test_stream_events_delivers_filtered_events_from_both_bindings(client:
     stream = client.stub.StreamEvents(
         events_pb2.StreamEventsRequest(queues=["watched"], event_types=["job.enqueued"])
     )
-    await asyncio.sleep(0.2)  # let the subscription start before the events
+    md = dict(await stream.initial_metadata())  # sent once the subscription is in place
+    assert md["x-ojs-conformance-level"]
     await client.stub.Enqueue(enqueue_req(queue="other"))
     _, body = await client.post(
         "/ojs/v1/jobs", {"type": "a.b", "args": [], "options": {"queue": "watched"}}
@@ -368,7 +369,7 @@ async def test_shutdown_ends_event_streams_with_unavailable() -> None:
     c, channel = await open_client(embedded_store(), Settings())
     try:
         stream = c.stub.StreamEvents(events_pb2.StreamEventsRequest())
-        await asyncio.sleep(0.2)
+        await stream.initial_metadata()
         started = time.monotonic()
         stopping = asyncio.create_task(c.gateway.stop(grace=10))
         with pytest.raises(grpc.aio.AioRpcError) as info:
