@@ -206,9 +206,10 @@ def parse_enqueue(body: Any, now: int, path: str = "") -> EnqueueSpec:
     for key in ("timeout_ms", "visibility_timeout_ms"):
         if merged.get(key) is not None:
             setattr(spec, key, _int(merged[key], f"{o}{key}", positive=True))
-    delay = merged.get("scheduled_at", merged.get("delay_until"))
-    if merged.get("delay_until") is not None:
-        delay = merged["delay_until"]
+    # delay_until and scheduled_at are aliases (openapi.yaml); delay_until wins.
+    delay = merged.get("delay_until")
+    if delay is None:
+        delay = merged.get("scheduled_at")
     if delay is not None:
         spec.scheduled_at = parse_instant(delay, f"{o}scheduled_at", now)
         spec.scheduled_at_text = delay if not delay.startswith("+") else None
@@ -240,10 +241,6 @@ def parse_enqueue(body: Any, now: int, path: str = "") -> EnqueueSpec:
 
 
 # -- output ------------------------------------------------------------------------------
-
-
-def _ts(ms: int | None) -> str | None:
-    return None if ms is None else format_rfc3339(ms)
 
 
 def error_entry_json(entry: dict[str, Any]) -> dict[str, Any]:
