@@ -19,6 +19,13 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
+def _queue_rate_limit(text: str) -> tuple[str, int]:
+    queue, _, limit = text.partition("=")
+    if not queue or not limit.isdigit() or int(limit) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not QUEUE=N with N > 0")
+    return queue, int(limit)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ojs-grpc", description="Open Job Spec job server")
     parser.add_argument("--version", action="version", version=f"ojs-grpc {__version__}")
@@ -64,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="largest accepted request (env OJS_MAX_REQUEST_BYTES)",
     )
     serve.add_argument(
+        "--max-batch-size",
+        type=int,
+        default=int(env("OJS_MAX_BATCH_SIZE", "1000")),
+        help="most jobs one batch enqueue may carry (env OJS_MAX_BATCH_SIZE)",
+    )
+    serve.add_argument(
+        "--queue-rate-limit",
+        action="append",
+        type=_queue_rate_limit,
+        default=[_queue_rate_limit(x) for x in env("OJS_QUEUE_RATE_LIMITS", "").split(",") if x],
+        metavar="QUEUE=N",
+        help="at most N job starts per second on QUEUE; repeatable "
+        "(env OJS_QUEUE_RATE_LIMITS=q1=5,q2=10)",
+    )
+    serve.add_argument(
         "--enable-reset",
         action="store_true",
         default=_env_flag("OJS_ENABLE_RESET"),
@@ -95,6 +117,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         retention_ms=args.retention_seconds * 1000,
         max_job_bytes=args.max_job_bytes,
         max_request_bytes=args.max_request_bytes,
+        max_batch_size=args.max_batch_size,
+        queue_rate_limits=dict(args.queue_rate_limit),
         enable_reset=args.enable_reset,
         conformance_hooks=args.conformance_hooks,
         shutdown_grace_s=args.shutdown_grace,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_GRPC_ADDR = "0.0.0.0:9090"
 DEFAULT_HTTP_ADDR = "0.0.0.0:8080"
@@ -23,6 +23,10 @@ class Settings:
     max_job_bytes: int = 1024 * 1024
     # Whole request (gRPC message / HTTP body) limit; batches need more than one job.
     max_request_bytes: int = 64 * 1024 * 1024
+    # Most jobs one EnqueueBatch / POST /ojs/v1/jobs/batch may carry (at least 1000 must work).
+    max_batch_size: int = 1000
+    # Operator rate limits: queue -> most job starts per sliding second (semantics §10.6).
+    queue_rate_limits: dict[str, int] = field(default_factory=dict)
     # Maintenance loops never sleep longer than this, so a missed wake-up costs little.
     max_idle_ms: int = 250
     # Conformance-only behaviour: the reset route and the test hooks of the HTTP cases.

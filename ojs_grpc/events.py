@@ -60,6 +60,47 @@ class EventLog:
         }
         await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
 
+    async def emit_event(
+        self, event_type: str, *, queue: str = "", job_type: str = "", job_id: str = "", **data: Any
+    ) -> None:
+        """Append an event that is not about one stored job (``cron.skipped``)."""
+        payload = {"job_type": job_type, "queue": queue, **data}
+        fields = {
+            "id": f"evt_{uuid7()}",
+            "type": event_type,
+            "time": str(self._clock.now_ms()),
+            "job_id": job_id,
+            "job_type": job_type,
+            "queue": queue,
+            "workflow_id": "",
+            "data": json.dumps(payload, separators=(",", ":")),
+        }
+        await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
+
+    async def emit_workflow(
+        self,
+        event_type: str,
+        workflow_id: str,
+        *,
+        job_id: str = "",
+        job_type: str = "",
+        queue: str = "",
+        **data: Any,
+    ) -> None:
+        """Append a workflow event (``workflow.*``); the job fields name the step's job."""
+        payload = {"workflow_id": workflow_id, "job_type": job_type, "queue": queue, **data}
+        fields = {
+            "id": f"evt_{uuid7()}",
+            "type": event_type,
+            "time": str(self._clock.now_ms()),
+            "job_id": job_id,
+            "job_type": job_type,
+            "queue": queue,
+            "workflow_id": workflow_id,
+            "data": json.dumps(payload, separators=(",", ":")),
+        }
+        await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
+
     async def read(
         self,
         *,

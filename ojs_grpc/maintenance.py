@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from .backoff import FailOutcome, decide_failure
 from .clock import Clock
@@ -20,6 +21,9 @@ from .config import Settings
 from .events import EventLog
 from .model import Job, JobState, OnExhaustion
 from .store.redis_store import RedisStore
+
+if TYPE_CHECKING:
+    from .workflows import WorkflowEngine
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,8 @@ class Maintenance:
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_purge = 0
+        # Set by the gateway: drains workflow outboxes and repairs interrupted workflows.
+        self.workflows: WorkflowEngine | None = None
 
     def wake(self) -> None:
         """Something may be due sooner than the loop planned: look again now."""
@@ -113,6 +119,10 @@ class Maintenance:
                     now - self.settings.dead_retention_ms,
                     self.settings.dead_max_per_queue,
                 )
+        if self.workflows is not None and await self.workflows.maintenance_pass(
+            sorted(await self.store.queues())
+        ):
+            next_at = now  # more workflow work waiting: come back at once
         if purge:
             self._last_purge = now
         return next_at

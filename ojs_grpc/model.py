@@ -113,6 +113,8 @@ class EnqueueSpec:
     trace_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     pending: bool = False
+    # HTTP options.rate_limit.max_per_second: at most this many starts per second (§10.6).
+    rate_limit_per_s: int | None = None
 
 
 @dataclass
@@ -156,6 +158,9 @@ class Job:
     next_attempt_at: int | None = None
     dead: bool = False
     workflow_id: str = ""
+    rate_limit_per_s: int | None = None
+    # Chain/DAG step: results of the steps it depends on, in step order (semantics §9.4).
+    parent_results: list[Any] | None = None
 
     @property
     def error(self) -> dict[str, Any] | None:

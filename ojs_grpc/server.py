@@ -20,6 +20,7 @@ from .config import Settings
 from .events import EventLog
 from .grpc_api.servicer import OJSServicer
 from .http.app import HttpBinding
+from .level4 import apply_queue_rate_limits
 from .maintenance import Maintenance
 from .service import OJSService
 from .store.embedded import PERSISTENCE_NOTE, embedded_store
@@ -74,6 +75,7 @@ class Gateway:
             settings,
             wake_maintenance=self.maintenance.wake,
         )
+        self.maintenance.workflows = self.service.workflows
         self.health = health.aio.HealthServicer()
         self.grpc_port = 0
         self.http_port = 0
@@ -82,9 +84,11 @@ class Gateway:
         self._tasks: list[asyncio.Task[Any]] = []
 
     async def start(self) -> None:
+        await apply_queue_rate_limits(self.store, self.settings.queue_rate_limits)
         await self._start_grpc()
         await self._start_http()
         self._tasks.append(asyncio.create_task(self.maintenance.run(), name="maintenance"))
+        self._tasks.append(asyncio.create_task(self.service.cron.scheduler.run(), name="cron"))
         for name in ("", SERVICE_NAME):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
 
@@ -127,6 +131,7 @@ class Gateway:
         self.service.draining = True  # streams see this and end with UNAVAILABLE
         await self.health.enter_graceful_shutdown()
         self.maintenance.stop()
+        self.service.cron.scheduler.stop()
         if self._grpc is not None:
             await self._grpc.stop(grace)
         if self._http is not None:

@@ -18,6 +18,7 @@ from . import __version__
 from .backoff import FailOutcome, decide_failure
 from .clock import Clock
 from .config import Settings
+from .cron_service import CronService
 from .errors import (
     DUPLICATE,
     INVALID_STATE,
@@ -29,6 +30,7 @@ from .errors import (
 )
 from .events import EventLog
 from .ids import uuid7
+from .level4 import UNIQUE_STRENGTH_EXTENSION, Level4
 from .model import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT_MS,
@@ -41,6 +43,7 @@ from .model import (
 from .store.records import dumps, new_parts
 from .store.redis_store import Outcome, RedisStore
 from .validation import check_queue, check_spec
+from .workflows import WorkflowEngine
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,8 @@ class OJSService:
         self.started_at = time.monotonic()
         self.draining = False
         self._wake_maintenance = wake_maintenance or (lambda: None)
+        self.workflows = WorkflowEngine(self)
+        self.cron = CronService(self)  # cron registry and scheduler (cron_service.py)
 
     # -- system ---------------------------------------------------------------------------
 
@@ -125,7 +130,7 @@ class OJSService:
             "conformance_level": CONFORMANCE_LEVEL,
             "protocols": ["http", "grpc"],
             "backend": "redis",
-            "extensions": ["lease_token"],
+            "extensions": ["lease_token", UNIQUE_STRENGTH_EXTENSION],
             "schema_validation": False,
         }
 
@@ -147,6 +152,8 @@ class OJSService:
 
     async def enqueue(self, spec: EnqueueSpec) -> Job:
         """PUSH: validate, store, emit ``job.enqueued``; return the stored job."""
+        if spec.unique is not None:  # unique jobs: one check-and-insert script (level4.py)
+            return (await Level4(self).enqueue(spec)).job
         job = self.build_job(spec)
         outcome = await self.store.enqueue(
             job, job.created_at, check_duplicate=spec.client_id is not None
@@ -204,6 +211,7 @@ class OJSService:
             expires_at=expires_at,
             expires_at_text=spec.expires_at_text,
             enqueued_at=now if state is JobState.AVAILABLE else None,
+            rate_limit_per_s=spec.rate_limit_per_s,
         )
         self._check_size(job)
         return job
@@ -231,6 +239,7 @@ class OJSService:
         await self.events.emit(
             "job.cancelled", job, previous_state=outcome.previous_state, reason=reason
         )
+        await self.workflows.after_transition(job)
         return job, outcome.previous_state
 
     # -- worker side ------------------------------------------------------------------------
@@ -260,6 +269,7 @@ class OJSService:
             expired = await self.store.get(job_id)
             if expired is not None:
                 await self.events.emit("job.expired", expired)
+                await self.workflows.after_transition(expired)
         if result.jobs:
             self._wake_maintenance()
         for job in result.jobs:
@@ -290,6 +300,7 @@ class OJSService:
         if has_result:
             data["result"] = result
         await self.events.emit("job.completed", job, **data)
+        await self.workflows.after_transition(job)
         return job
 
     async def nack(
@@ -335,6 +346,7 @@ class OJSService:
                 continue  # the attempt changed between our read and the script: decide again
             failed = self._require(outcome, job_id, "nack")
             await self._emit_failure(failed, decision.outcome, entry)
+            await self.workflows.after_transition(failed)
             if decision.outcome is FailOutcome.RETRY:
                 self._wake_maintenance()
             return failed

@@ -154,7 +154,11 @@ def unique_from_proto(policy: job_pb2.UniquePolicy) -> dict[str, Any]:
         out["period_ms"] = _ms(policy.period)
     out["on_conflict"] = CONFLICT_FROM_PROTO.get(policy.on_conflict, "reject")
     if policy.states:
-        out["states"] = [STATE_FROM_PROTO[s].value for s in policy.states if s in STATE_FROM_PROTO]
+        # An unknown or unspecified state stays visible so that validation rejects it.
+        out["states"] = [
+            STATE_FROM_PROTO[s].value if s in STATE_FROM_PROTO else f"JobState({s})"
+            for s in policy.states
+        ]
     if policy.args_keys:
         out["args_keys"] = list(policy.args_keys)
     if policy.meta_keys:

@@ -33,9 +33,11 @@ from .common import (
     require_job_id,
     response_headers,
     rpc,
-    unimplemented,
 )
+from .cron_rpcs import CronRpcs
+from .queue_rpcs import Level4Rpcs
 from .status import to_status
+from .workflow_rpcs import WorkflowRpcs
 
 
 def _offset(cursor: str) -> int:
@@ -46,7 +48,7 @@ def _offset(cursor: str) -> int:
     return int(cursor)
 
 
-class OJSServicer(service_pb2_grpc.OJSServiceServicer):
+class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServiceServicer):
     def __init__(self, service: OJSService) -> None:
         self.service = service
 
@@ -215,17 +217,6 @@ class OJSServicer(service_pb2_grpc.OJSServiceServicer):
     ) -> queue_pb2.DeleteDeadLetterResponse:
         await self.service.delete_dead_letter(require_job_id(request.job_id))
         return queue_pb2.DeleteDeadLetterResponse()
-
-    EnqueueBatch = unimplemented("EnqueueBatch", "conformance level 4")
-    QueueStats = unimplemented("QueueStats", "conformance level 4")
-    PauseQueue = unimplemented("PauseQueue", "conformance level 4")
-    ResumeQueue = unimplemented("ResumeQueue", "conformance level 4")
-    RegisterCron = unimplemented("RegisterCron", "conformance level 2")
-    UnregisterCron = unimplemented("UnregisterCron", "conformance level 2")
-    ListCron = unimplemented("ListCron", "conformance level 2")
-    CreateWorkflow = unimplemented("CreateWorkflow", "conformance level 3")
-    GetWorkflow = unimplemented("GetWorkflow", "conformance level 3")
-    CancelWorkflow = unimplemented("CancelWorkflow", "conformance level 3")
 
     async def StreamJobs(
         self, request: worker_pb2.StreamJobsRequest, context: Ctx

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ..errors import UNSUPPORTED, OJSError, invalid
+from ..level4 import Level4
 from ..service import FailureReport, OJSService
 from ..timefmt import format_rfc3339
 from .codec import job_json, parse_enqueue
@@ -19,6 +20,9 @@ from .common import (
     query_int,
     read_body,
 )
+from .cron_routes import add_cron_routes
+from .queue_routes import add_level4_routes
+from .workflow_routes import add_workflow_routes
 
 
 class HttpBinding:
@@ -45,17 +49,9 @@ class HttpBinding:
         r.add_post("/ojs/v1/dead-letter/{id}/retry", self.retry_dead_letter)
         r.add_delete("/ojs/v1/dead-letter/{id}", self.delete_dead_letter)
         r.add_get("/ojs/v1/events", self.events)
-        for path, level in (
-            ("/ojs/v1/cron", 2),
-            ("/ojs/v1/cron/{name}", 2),
-            ("/ojs/v1/workflows", 3),
-            ("/ojs/v1/workflows/{id}", 3),
-            ("/ojs/v1/jobs/batch", 4),
-            ("/ojs/v1/queues/{name}/stats", 4),
-            ("/ojs/v1/queues/{name}/pause", 4),
-            ("/ojs/v1/queues/{name}/resume", 4),
-        ):
-            r.add_route("*", path, self._unsupported(level))
+        add_workflow_routes(r, self.service)
+        add_cron_routes(r, self.service)
+        add_level4_routes(r, self.service)
         if self.enable_reset:
             r.add_post("/ojs/v1/admin/reset", self.reset)
         return app
@@ -76,17 +72,17 @@ class HttpBinding:
         m["specversion"] = m["ojs_version"]
         m["implementation"]["homepage"] = "https://github.com/ojs-grpc/ojs-grpc"
         m["capabilities"] = {
-            "batch_enqueue": False,
-            "cron_jobs": False,
+            "batch_enqueue": True,
+            "cron_jobs": True,
             "dead_letter": True,
             "delayed_jobs": True,
             "job_ttl": True,
             "priority_queues": True,
-            "rate_limiting": False,
+            "rate_limiting": True,
             "schema_validation": False,
-            "unique_jobs": False,
-            "workflows": False,
-            "pause_resume": False,
+            "unique_jobs": True,
+            "workflows": True,
+            "pause_resume": True,
         }
         m["endpoints"] = {
             "base_url": "/ojs/v1",
@@ -115,7 +111,10 @@ class HttpBinding:
     async def enqueue(self, request: web.Request) -> web.Response:
         body = await read_body(request)
         spec = parse_enqueue(body, self.service.clock.now_ms())
-        job = await self.service.enqueue(spec)
+        result = await Level4(self.service).enqueue(spec)  # plain jobs: service.enqueue
+        job = result.job
+        if not result.created:  # unique `ignore`: the existing job (http §5.3)
+            return json_response({"job": job_json(job), "deduplicated": True})
         return json_response({"job": job_json(job)}, 201, Location=f"/ojs/v1/jobs/{job.id}")
 
     async def get_job(self, request: web.Request) -> web.Response:

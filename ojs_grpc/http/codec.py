@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import INVALID_PAYLOAD, OJSError, invalid
 from ..ids import is_uuid7
 from ..model import EnqueueSpec, Job, RetryPolicy
+from ..ratelimit import parse_rate_limit
 from ..timefmt import format_iso_duration, format_rfc3339, parse_iso_duration, parse_rfc3339
 from ..validation import build_retry_policy
 
@@ -53,6 +54,7 @@ _SYSTEM_FIELDS = frozenset(
         "retry_delay_ms",
         "next_attempt_at",
         "workflow_id",
+        "parent_results",
         "worker_id",
         "timeout_ms",
         "visibility_timeout_ms",
@@ -234,6 +236,8 @@ def parse_enqueue(body: Any, now: int, path: str = "") -> EnqueueSpec:
         if not isinstance(merged["pending"], bool):
             raise invalid(f"{o}pending", f"'{o}pending' must be a boolean")
         spec.pending = merged["pending"]
+    if merged.get("rate_limit") is not None:
+        spec.rate_limit_per_s = parse_rate_limit(merged["rate_limit"], f"{o}rate_limit")
     spec.extra = {
         k: v for k, v in env.items() if k not in _KNOWN_TOP_LEVEL and k not in _SYSTEM_FIELDS
     }
@@ -295,8 +299,12 @@ def job_json(job: Job) -> dict[str, Any]:
         out["unique"] = job.unique
     if job.workflow_id:
         out["workflow_id"] = job.workflow_id
+    if job.parent_results is not None:
+        out["parent_results"] = job.parent_results  # array, element i = step i (http §9 #22)
     if job.worker_id:
         out["worker_id"] = job.worker_id
+    if job.rate_limit_per_s is not None:
+        out["rate_limit"] = {"max_per_second": job.rate_limit_per_s}
     for name in ("enqueued_at", "started_at", "completed_at", "cancelled_at", "discarded_at"):
         value = getattr(job, name)
         if value is not None:

@@ -25,6 +25,10 @@ QUEUE_KEY_ORDER = (
     "seq",  # STRING counter giving FIFO order among equal priorities
     "paused",  # STRING present while the queue is paused
     "stats",  # HASH totals (completed, discarded, created_at)
+    "unique",  # HASH unique-job fingerprint -> id of the last job inserted under it
+    "rate",  # ZSET recent rate-limited starts (member id:attempt, score start time)
+    "metrics",  # HASH ring of 10-second buckets: completions, failures, duration/wait sums
+    "wf_outbox",  # LIST "<workflow id>\t<job id>\t<state>": member jobs turned terminal
 )
 
 
@@ -76,6 +80,38 @@ class Keys:
     def worker_jobs(self, worker_id: str) -> str:
         """SET of ``queue<TAB>job id`` delivered to a worker, for worker-wide heartbeats."""
         return f"{self.prefix}:worker:{worker_id}:jobs"
+
+    # -- cron: every cron key shares the hash tag {cron} (one slot for the cron scripts) --
+
+    @property
+    def cron_defs(self) -> str:
+        """HASH cron name -> JSON definition (expression, zone, policy, job template)."""
+        return f"{self.prefix}:cron:{{cron}}:defs"
+
+    @property
+    def cron_state(self) -> str:
+        """HASH cron name -> JSON of scalars the cron scripts keep (next run, counts)."""
+        return f"{self.prefix}:cron:{{cron}}:state"
+
+    @property
+    def cron_due(self) -> str:
+        """ZSET cron name by next run (ms); enabled entries only."""
+        return f"{self.prefix}:cron:{{cron}}:due"
+
+    def cron_keys(self) -> list[str]:
+        """KEYS of every cron script, in this order."""
+        return [self.cron_defs, self.cron_state, self.cron_due]
+
+    # -- workflows: each workflow under its own hash tag {wf:<id>} (workflows.py) --
+
+    def workflow(self, workflow_id: str) -> str:
+        """HASH def, state, v (version), r:<step id> (step results) of one workflow."""
+        return f"{self.prefix}:{{wf:{workflow_id}}}"
+
+    @property
+    def workflow_reconcile(self) -> str:
+        """ZSET workflow id by time: created or cancelled, jobs not yet all enqueued/cancelled."""
+        return f"{self.prefix}:wf:reconcile"
 
     @property
     def pattern(self) -> str:

@@ -46,6 +46,8 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
         value = getattr(job, name)
         if value is not None:
             doc[name] = value
+    if job.rate_limit_per_s is not None:
+        doc["rl"] = job.rate_limit_per_s  # read by fetch.lua
     spec: dict[str, Any] = {"type": job.type, "args": job.args, "retry": job.retry.to_dict()}
     if job.meta:
         spec["meta"] = job.meta
@@ -63,6 +65,9 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
         spec["expires_at_text"] = job.expires_at_text
     if job.workflow_id:
         spec["workflow_id"] = job.workflow_id
+        doc["wf"] = job.workflow_id  # scripts append terminal transitions to the wf outbox
+    if job.parent_results is not None:
+        spec["parent_results"] = job.parent_results
     return doc, spec
 
 
@@ -105,6 +110,8 @@ def job_from_parts(
         has_error=bool(doc.get("has_error", False)),
         dead=bool(doc.get("dead", False)),
         workflow_id=spec.get("workflow_id", ""),
+        rate_limit_per_s=_int(doc.get("rl")),
+        parent_results=spec.get("parent_results"),
     )
     for name in _DOC_INSTANTS:
         setattr(job, name, _int(doc.get(name)))

@@ -17,17 +17,23 @@ How one case runs (:func:`run_case`)
 3. Each HTTP step is routed (:data:`ROUTES`) to its RPC. The request body, after template
    substitution, is turned into the proto request by the rules of semantics §11.9
    (:func:`enqueue_request`, :func:`fetch_request`, :func:`ack_request`, :func:`nack_request`,
-   :func:`heartbeat_requests`, ...). A request field the proto cannot carry raises
+   :func:`heartbeat_requests`, :func:`cron_request`, :func:`workflow_request`,
+   :func:`batch_request`, ...). A request field the proto cannot carry raises
    :class:`NotCarried`: that is a failure unless the step is listed in :data:`HTTP_ONLY_STEPS`.
-   Request fields that are HTTP-only but do not change the outcome (``worker_id`` on ACK/NACK)
-   are dropped and listed.
+   Request fields that are HTTP-only but do not change the outcome (``worker_id`` on ACK/NACK,
+   a cron's default ``overlap_policy: "skip"`` and ``enabled: true``) are dropped and listed.
 4. The proto response is turned back into the JSON shape the assertions read
    (:func:`job_json` and the per-RPC reply shapes): enum names lower-cased without prefix, set
    Timestamps as RFC 3339 strings, unset ones absent, ``Job.errors[i].code`` as both ``type``
    and ``code``. Where §11.9 says a reply field is read elsewhere, the translation makes that
    call: an ACK reply's ``id``/``state``/``completed_at`` and a NACK reply's ``id``/``attempt``/
    ``max_attempts``/``completed_at`` come from a follow-up ``GetJob``; a dead-letter delete's
-   ``deleted`` is "``GetJob`` now answers ``NOT_FOUND``".
+   ``deleted`` is "``GetJob`` now answers ``NOT_FOUND``"; a cron registration's ``expression``/
+   ``timezone`` come from its ``ListCron`` entry; a pause/resume reply's ``queue.name``/
+   ``queue.paused`` from a follow-up ``QueueStats``. A workflow's ``steps_total``/
+   ``steps_completed`` (chain) or ``jobs_total``/``jobs_completed`` (group) are counted from
+   ``Workflow.steps`` (:func:`workflow_json`); a queue's counters are the ``QueueStatistics``
+   fields, under ``queue`` next to its ``name`` (:func:`queue_stats_json`).
 5. A gRPC error becomes ``{"error": {"code", "message", "retryable"}}`` from the
    ``google.rpc.Status`` details (:func:`rpc_error`): ``code`` = ``ErrorInfo.reason`` (the gRPC
    ``invalid_state`` stands for the HTTP ``conflict``), ``retryable`` =
@@ -81,6 +87,7 @@ from ojs_grpc._proto.ojs.v1 import (
     service_pb2,
     service_pb2_grpc,
     worker_pb2,
+    workflow_pb2,
 )
 from tests.conformance.http_runner import (
     REQUEST_TIMEOUT_S,
@@ -110,6 +117,9 @@ __all__ = [
     "RpcError",
     "TranslationGap",
     "ack_request",
+    "batch_request",
+    "cron_entry_json",
+    "cron_request",
     "enqueue_request",
     "error_body",
     "fetch_request",
@@ -118,11 +128,14 @@ __all__ = [
     "job_json",
     "nack_request",
     "parse_iso_duration_ms",
+    "queue_stats_json",
     "route_step",
     "rpc_error",
     "run_case",
     "split_assertions",
     "summarize",
+    "workflow_json",
+    "workflow_request",
 ]
 
 Outcome = Literal["pass", "fail", "error", "not_carried", "unsupported"]
@@ -253,6 +266,35 @@ HTTP_ONLY_ASSERTIONS: Final[tuple[HttpOnlyAssertion, ...]] = (
         "`error.type` / `hint` / `docs_url`: HTTP error-body extras; ErrorInfo carries reason "
         "and metadata only (semantics §11.9)",
     ),
+    # Level 2: cron
+    HttpOnlyAssertion(
+        re.compile(
+            r"(?:cron|crons\[[^\]]*\])\.(?:enabled|created_at|overlap_policy|description|run_count)"
+        ),
+        "cron `enabled` / `created_at` / `overlap_policy` / `description` / `run_count`: neither "
+        "RegisterCronResponse nor CronEntry has the field (semantics §8.1, §11.9)",
+        frozenset({"RegisterCron", "ListCron"}),
+    ),
+    HttpOnlyAssertion(
+        re.compile(r"cron(?:[.\[].*)?"),
+        "the `cron` object of the delete reply: UnregisterCronResponse is empty; the OK status "
+        "is checked (semantics §8.1, §11.9)",
+        frozenset({"UnregisterCron"}),
+    ),
+    # Level 3: workflows
+    HttpOnlyAssertion(
+        re.compile(r"workflow\.type"),
+        "workflow `type` (chain / group): Workflow has no type field, the proto knows only the "
+        "step DAG (semantics §9.1, §11.9)",
+        frozenset({"CreateWorkflow", "GetWorkflow", "CancelWorkflow"}),
+    ),
+    # Level 4: queue statistics
+    HttpOnlyAssertion(
+        re.compile(r"(?:queue|stats)\.completed"),
+        "total `completed` count: QueueStatistics has only completed_last_hour (semantics §10.4, "
+        "§11.9)",
+        frozenset({"QueueStats"}),
+    ),
 )
 """Assertion paths that are HTTP-only wherever they appear (semantics §11.9)."""
 
@@ -291,7 +333,7 @@ class NotCarried(Exception):
 
 
 class TranslationGap(Exception):
-    """A route this translator does not translate yet (routes only levels 2-4 use)."""
+    """A route this translator has no handler for (one no level 0-4 case uses)."""
 
 
 # =============================================================================================
@@ -788,6 +830,176 @@ def heartbeat_requests(body: Any) -> list[worker_pb2.HeartbeatRequest]:
     return requests
 
 
+def _list(value: Any, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise NotCarried(f"{path}: {value!r} cannot be carried by a repeated field")
+    return value
+
+
+def _member_job(
+    raw: Any, now_ms: int, path: str, *, args_default: bool = False
+) -> tuple[job_pb2.EnqueueRequest, list[str]]:
+    """A job object inside another request (cron template, workflow member, batch entry).
+
+    Translated exactly like a PUSH body (:func:`enqueue_request`); with ``args_default`` a
+    missing ``args`` is ``[]`` (the cron object's default, semantics §8.1).
+    """
+    job = _object(raw, path.rstrip("."))
+    if args_default and "args" not in job:
+        job = {**job, "args": []}
+    return enqueue_request(job, now_ms, path)
+
+
+_CRON_KEYS: Final = frozenset(
+    {
+        "name",
+        "expression",
+        "cron",
+        "timezone",
+        "job_template",
+        "type",
+        "args",
+        "options",
+        "overlap_policy",
+        "enabled",
+        "description",
+    }
+)
+
+
+def cron_request(body: Any, now_ms: int) -> tuple[service_pb2.RegisterCronRequest, list[str]]:
+    """A ``POST /ojs/v1/cron`` body -> ``RegisterCronRequest`` plus the fields dropped.
+
+    ``expression`` (or the binding's ``cron``) -> ``cron``; ``job_template{type, args,
+    options}`` (or the binding's flat ``type``/``args``/``options``) -> ``type``, ``args``,
+    ``options``; ``name``, ``timezone`` as they are. ``overlap_policy: "skip"`` and
+    ``enabled: true`` are the defaults the server applies and are dropped (listed); any other
+    value, or a ``description``, has no proto form (semantics §8.1, §11.9).
+    """
+    obj = _object(body, "body")
+    _check_keys(obj, _CRON_KEYS, "")
+    dropped: list[str] = []
+    request = service_pb2.RegisterCronRequest()
+    if obj.get("name") is not None:
+        request.name = _string(obj["name"], "name")
+    if "expression" in obj and "cron" in obj:
+        raise NotCarried("both `expression` and `cron`: RegisterCronRequest has one cron field")
+    expression = obj.get("expression", obj.get("cron"))
+    if expression is not None:
+        request.cron = _string(expression, "expression")
+    if obj.get("timezone") is not None:
+        request.timezone = _string(obj["timezone"], "timezone")
+    overlap = obj.get("overlap_policy")
+    if overlap is not None:
+        if overlap != "skip":
+            raise NotCarried(
+                f"overlap_policy {overlap!r}: RegisterCronRequest has no overlap field (only the "
+                "default, skip, is expressible)"
+            )
+        dropped.append("overlap_policy")
+    enabled = obj.get("enabled")
+    if enabled is not None:
+        if enabled is not True:
+            raise NotCarried(
+                f"enabled {enabled!r}: RegisterCronRequest has no enabled flag (only the "
+                "default, true, is expressible)"
+            )
+        dropped.append("enabled")
+    if obj.get("description") is not None:
+        raise NotCarried("description: RegisterCronRequest has no description field")
+    flat = {key: obj[key] for key in ("type", "args", "options") if key in obj}
+    if "job_template" in obj and flat:
+        raise NotCarried(
+            "both `job_template` and flat type/args/options: only one job description fits"
+        )
+    template = obj["job_template"] if "job_template" in obj else flat
+    job, job_dropped = _member_job(template, now_ms, "job_template.", args_default=True)
+    dropped.extend(job_dropped)
+    request.type = job.type
+    request.args.extend(job.args)
+    if job.HasField("options"):
+        request.options.CopyFrom(job.options)
+    return request, dropped
+
+
+WorkflowKind = Literal["chain", "group", "dag"]
+
+
+def workflow_request(
+    body: Any, now_ms: int
+) -> tuple[workflow_pb2.CreateWorkflowRequest, WorkflowKind, list[str]]:
+    """A ``POST /ojs/v1/workflows`` body -> ``CreateWorkflowRequest``, its kind, dropped fields.
+
+    Chain ``steps[i]`` -> ``WorkflowStep{id: "<i>", depends_on: ["<i-1>"], type, args,
+    options}``; group ``jobs[i]`` -> ``WorkflowStep{id: "<i>"}`` without ``depends_on``; a body
+    without ``type`` is the binding's DAG (``steps[{id, depends_on, type, args, options}]``).
+    A batch (``callbacks``) has no proto form (semantics §9.1, §11.9).
+    """
+    obj = _object(body, "body")
+    kind = obj.get("type")
+    request = workflow_pb2.CreateWorkflowRequest()
+    dropped: list[str] = []
+    if kind == "batch":
+        raise NotCarried("batch workflow: `callbacks` have no proto form (semantics §9.1)")
+    if kind == "chain":
+        _check_keys(obj, ("type", "name", "steps"), "")
+        members, member_field = obj.get("steps"), "steps"
+    elif kind == "group":
+        _check_keys(obj, ("type", "name", "jobs"), "")
+        members, member_field = obj.get("jobs"), "jobs"
+    elif kind is None:
+        _check_keys(obj, ("name", "steps"), "")
+        members, member_field = obj.get("steps"), "steps"
+    else:
+        raise NotCarried(f"workflow type {kind!r}: only chain and group map onto the step DAG")
+    if obj.get("name") is not None:
+        request.name = _string(obj["name"], "name")
+    for index, raw in enumerate(_list(members or [], member_field)):
+        path = f"{member_field}[{index}]"
+        step = request.steps.add()
+        if kind is None:
+            member = dict(_object(raw, path))
+            step_id = member.pop("id", None)
+            if step_id is not None:
+                step.id = _string(step_id, f"{path}.id")
+            depends_on = member.pop("depends_on", None)
+            if depends_on is not None:
+                step.depends_on.extend(_strings(depends_on, f"{path}.depends_on"))
+            raw = member
+        else:
+            step.id = str(index)
+            if kind == "chain" and index > 0:
+                step.depends_on.append(str(index - 1))
+        job, job_dropped = _member_job(raw, now_ms, f"{path}.")
+        dropped.extend(job_dropped)
+        step.type = job.type
+        step.args.extend(job.args)
+        if job.HasField("options"):
+            step.options.CopyFrom(job.options)
+    return request, ("dag" if kind is None else kind), dropped
+
+
+def batch_request(body: Any, now_ms: int) -> tuple[job_pb2.EnqueueBatchRequest, list[str]]:
+    """A ``POST /ojs/v1/jobs/batch`` body -> ``EnqueueBatchRequest`` plus dropped fields.
+
+    Each ``jobs[i]`` is translated like a PUSH body into ``BatchJobEntry{type, args, options}``;
+    an entry without ``type`` becomes ``type: ""`` (L4-BULK-002, semantics §11.9).
+    """
+    obj = _object(body, "body")
+    _check_keys(obj, ("jobs",), "")
+    request = job_pb2.EnqueueBatchRequest()
+    dropped: list[str] = []
+    for index, raw in enumerate(_list(obj.get("jobs") or [], "jobs")):
+        job, job_dropped = _member_job(raw, now_ms, f"jobs[{index}].")
+        dropped.extend(job_dropped)
+        entry = request.jobs.add()
+        entry.type = job.type
+        entry.args.extend(job.args)
+        if job.HasField("options"):
+            entry.options.CopyFrom(job.options)
+    return request, dropped
+
+
 def _query(query: str, known: Iterable[str]) -> dict[str, str]:
     pairs = dict(parse_qsl(query, keep_blank_values=True))
     _check_keys(pairs, known, "query")
@@ -913,6 +1125,89 @@ def _event_json(event: events_pb2.Event) -> dict[str, Any]:
     if event.workflow_id:
         out["workflow_id"] = event.workflow_id
     return out
+
+
+def cron_entry_json(entry: service_pb2.CronEntry) -> dict[str, Any]:
+    """A ``CronEntry`` as the JSON cron object: ``cron`` is shown as ``expression``, the flat
+    ``type``/``args`` as ``job_template``; ``enabled``, ``created_at``, ``overlap_policy`` are
+    not invented (HTTP-only, semantics §8.1, §11.9)."""
+    out: dict[str, Any] = {
+        "name": entry.name,
+        "expression": entry.cron,
+        "timezone": entry.timezone,
+        "job_template": {
+            "type": entry.type,
+            "args": [_value_to_py(arg) for arg in entry.args],
+        },
+    }
+    if entry.HasField("next_run_at"):
+        out["next_run_at"] = _ts_json(entry.next_run_at)
+    if entry.HasField("last_run_at"):
+        out["last_run_at"] = _ts_json(entry.last_run_at)
+    return out
+
+
+def workflow_json(workflow: workflow_pb2.Workflow, kind: WorkflowKind) -> dict[str, Any]:
+    """A ``Workflow`` as the JSON workflow the assertions read (semantics §9.3, §11.9).
+
+    ``state`` lower-cased without prefix; the counters are counted from ``Workflow.steps``:
+    ``steps_total`` / ``steps_completed`` for a chain (and a DAG), ``jobs_total`` /
+    ``jobs_completed`` for a group. ``type`` is not invented (HTTP-only).
+    """
+    steps = []
+    for step in workflow.steps:
+        step_out: dict[str, Any] = {
+            "id": step.id,
+            "type": step.type,
+            "state": _enum_json(
+                workflow_pb2.WorkflowStepState.Name(step.state), "WORKFLOW_STEP_STATE_"
+            ),
+            "depends_on": list(step.depends_on),
+        }
+        if step.job_id:
+            step_out["job_id"] = step.job_id
+        steps.append(step_out)
+    out: dict[str, Any] = {
+        "id": workflow.id,
+        "name": workflow.name,
+        "state": _enum_json(workflow_pb2.WorkflowState.Name(workflow.state), "WORKFLOW_STATE_"),
+        "steps": steps,
+    }
+    total = len(workflow.steps)
+    completed = sum(
+        1 for step in workflow.steps if step.state == workflow_pb2.WORKFLOW_STEP_STATE_COMPLETED
+    )
+    prefix = "jobs" if kind == "group" else "steps"
+    out[f"{prefix}_total"] = total
+    out[f"{prefix}_completed"] = completed
+    for name in ("created_at", "completed_at"):
+        if workflow.HasField(name):
+            out[name] = _ts_json(getattr(workflow, name))
+    return out
+
+
+def queue_stats_json(reply: queue_pb2.QueueStatsResponse) -> dict[str, Any]:
+    """``QueueStatsResponse`` as ``{"queue": {name, <counters>}, "stats": {<counters>}}``.
+
+    The cases read ``queue`` as an object (semantics §10.4): its ``name`` is
+    ``QueueStatsResponse.queue``, the counters are the ``QueueStatistics`` fields. The total
+    ``completed`` count has no proto field (HTTP-only).
+    """
+    stats = reply.stats
+    counters: dict[str, Any] = {
+        "available": stats.available,
+        "active": stats.active,
+        "scheduled": stats.scheduled,
+        "retryable": stats.retryable,
+        "dead": stats.dead,
+        "completed_last_hour": stats.completed_last_hour,
+        "failed_last_hour": stats.failed_last_hour,
+        "avg_duration_ms": stats.avg_duration_ms,
+        "avg_wait_ms": stats.avg_wait_ms,
+        "throughput_per_second": stats.throughput_per_second,
+        "paused": stats.paused,
+    }
+    return {"queue": {"name": reply.queue, **counters}, "stats": counters}
 
 
 # =============================================================================================
@@ -1062,7 +1357,7 @@ ROUTES: Final[tuple[Route, ...]] = (
     _route("GET", r"/ojs/v1/workflows/(?P<id>[^/]+)", "GetWorkflow"),
     _route("DELETE", r"/ojs/v1/workflows/(?P<id>[^/]+)", "CancelWorkflow"),
 )
-"""Every route the level 0-4 cases use. Only the level 0-1 ones have handlers so far."""
+"""Every route the level 0-4 cases use (``ListQueues``: none does; it has no handler)."""
 
 
 def route_step(method: str, target: str) -> tuple[Route, dict[str, str], str]:
@@ -1311,6 +1606,8 @@ class _CaseRunner:
         self.bodies: dict[str, dict[str, Any] | None] = {}
         self.skipped_steps = HTTP_ONLY_STEPS.get(case.key, {})
         self.subscriptions: dict[str, _EventSubscription] = {}
+        self.workflow_kinds: dict[str, WorkflowKind] = {}
+        """Workflow id -> the primitive it was created as (chain / group), for the counters."""
 
     # -- calls ---------------------------------------------------------------------------------
 
@@ -1583,12 +1880,175 @@ class _CaseRunner:
             return
         record.body = {"events": [_event_json(event) for event in events]}
 
+    # -- level 2: cron ---------------------------------------------------------------------------
+
+    async def _register_cron(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        """``RegisterCron``; the reply's ``expression`` / ``timezone`` come from the entry of a
+        follow-up ``ListCron`` (semantics §11.9), ``name`` / ``next_run_at`` from the reply."""
+        _query(query, ())
+        request, dropped = cron_request(body, math.floor(time.time() * 1000))
+        self._note_dropped(record, dropped)
+        reply = await self._unary(record, "RegisterCron", self.stub.RegisterCron, request)
+        if isinstance(reply, RpcError):
+            self._set(record, reply, lambda r: {})
+            return
+        out: dict[str, Any] = {"name": reply.name}
+        if reply.HasField("next_run_at"):
+            out["next_run_at"] = _ts_json(reply.next_run_at)
+        listed = await self._unary(
+            record, "ListCron", self.stub.ListCron, service_pb2.ListCronRequest()
+        )
+        entry = None
+        if isinstance(listed, RpcError):
+            problem = f"failed: {listed.describe()}"
+        else:
+            entry = next((e for e in listed.entries if e.name == request.name), None)
+            problem = f"has no entry named {request.name!r}"
+        if entry is None:
+            record.failures.append(
+                Failure(
+                    record.step_id,
+                    "ListCron",
+                    f"follow-up ListCron (register reply expression/timezone) {problem}",
+                )
+            )
+        else:
+            out = {**cron_entry_json(entry), **out}
+        record.body = {"cron": out}
+
+    async def _list_cron(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        _query(query, ())
+        self._no_body(body)
+        reply = await self._unary(
+            record, "ListCron", self.stub.ListCron, service_pb2.ListCronRequest()
+        )
+        self._set(record, reply, lambda r: {"crons": [cron_entry_json(e) for e in r.entries]})
+
+    async def _unregister_cron(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        """``UnregisterCron``: the empty reply has no ``cron`` echo (HTTP-only)."""
+        _query(query, ())
+        self._no_body(body)
+        request = service_pb2.UnregisterCronRequest(name=params["name"])
+        reply = await self._unary(record, "UnregisterCron", self.stub.UnregisterCron, request)
+        self._set(record, reply, lambda r: {})
+
+    # -- level 3: workflows ----------------------------------------------------------------------
+
+    def _workflow_body(self, workflow: workflow_pb2.Workflow) -> dict[str, Any]:
+        kind = self.workflow_kinds.get(workflow.id)
+        if kind is None:  # not created by this case: a step with dependencies reads as a chain
+            chained = any(step.depends_on for step in workflow.steps)
+            kind = "chain" if chained else "group"
+        return {"workflow": workflow_json(workflow, kind)}
+
+    async def _create_workflow(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        _query(query, ())
+        request, kind, dropped = workflow_request(body, math.floor(time.time() * 1000))
+        self._note_dropped(record, dropped)
+        reply = await self._unary(record, "CreateWorkflow", self.stub.CreateWorkflow, request)
+        if not isinstance(reply, RpcError) and reply.workflow.id:
+            self.workflow_kinds[reply.workflow.id] = kind
+        self._set(record, reply, lambda r: self._workflow_body(r.workflow))
+
+    async def _get_workflow(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        _query(query, ())
+        self._no_body(body)
+        request = workflow_pb2.GetWorkflowRequest(workflow_id=params["id"])
+        reply = await self._unary(record, "GetWorkflow", self.stub.GetWorkflow, request)
+        self._set(record, reply, lambda r: self._workflow_body(r.workflow))
+
+    async def _cancel_workflow(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        reason = _query(query, ("reason",)).get("reason", "")
+        self._no_body(body)
+        request = workflow_pb2.CancelWorkflowRequest(workflow_id=params["id"], reason=reason)
+        reply = await self._unary(record, "CancelWorkflow", self.stub.CancelWorkflow, request)
+        self._set(record, reply, lambda r: self._workflow_body(r.workflow))
+
+    # -- level 4: batch enqueue, queue statistics, pause / resume --------------------------------
+
+    async def _enqueue_batch(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        _query(query, ())
+        request, dropped = batch_request(body, math.floor(time.time() * 1000))
+        self._note_dropped(record, dropped)
+        reply = await self._unary(record, "EnqueueBatch", self.stub.EnqueueBatch, request)
+
+        def shape(r: job_pb2.EnqueueBatchResponse) -> dict[str, Any]:
+            out: dict[str, Any] = {"jobs": [job_json(job) for job in r.jobs], "count": r.count}
+            if r.errors:
+                out["errors"] = {
+                    str(index): {"code": error.code, "message": error.message}
+                    for index, error in sorted(r.errors.items())
+                }
+            return out
+
+        self._set(record, reply, shape)
+
+    async def _queue_stats(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        _query(query, ())
+        self._no_body(body)
+        request = queue_pb2.QueueStatsRequest(queue=params["name"])
+        reply = await self._unary(record, "QueueStats", self.stub.QueueStats, request)
+        self._set(record, reply, queue_stats_json)
+
+    async def _pause_or_resume(
+        self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
+    ) -> None:
+        """``PauseQueue`` / ``ResumeQueue`` (empty replies); the reply's ``queue.name`` and
+        ``queue.paused`` come from a follow-up ``QueueStats`` (semantics §11.9)."""
+        _query(query, ())
+        if body is not None:
+            _check_keys(_object(body, "body"), (), "")
+        name = params["name"]
+        reply: Message | RpcError
+        if record.rpc == "PauseQueue":
+            pause = queue_pb2.PauseQueueRequest(queue=name)
+            reply = await self._unary(record, "PauseQueue", self.stub.PauseQueue, pause)
+        else:
+            resume = queue_pb2.ResumeQueueRequest(queue=name)
+            reply = await self._unary(record, "ResumeQueue", self.stub.ResumeQueue, resume)
+        if isinstance(reply, RpcError):
+            self._set(record, reply, lambda r: {})
+            return
+        stats = await self._unary(
+            record, "QueueStats", self.stub.QueueStats, queue_pb2.QueueStatsRequest(queue=name)
+        )
+        if isinstance(stats, RpcError):
+            record.failures.append(
+                Failure(
+                    record.step_id,
+                    "QueueStats",
+                    f"follow-up QueueStats (reply queue.paused) failed: {stats.describe()}",
+                )
+            )
+            record.body = {}
+            return
+        record.body = {"queue": {"name": stats.queue, "paused": stats.stats.paused}}
+
+    _pause_queue = _pause_or_resume
+    _resume_queue = _pause_or_resume
+
     async def _gap(
         self, record: GrpcStepRecord, params: Mapping[str, str], query: str, body: Any
     ) -> None:
         raise TranslationGap(
-            f"{record.target} -> {record.rpc}: not translated yet (only routes of levels 0-1 "
-            "have handlers; add one following semantics §11.9)"
+            f"{record.target} -> {record.rpc}: no handler (no level 0-4 case uses this route; "
+            "add one following semantics §11.9)"
         )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -1617,6 +2077,10 @@ class _CaseRunner:
             "(no ownership check over gRPC, semantics §11.9, §6.1)",
             "specversion": '`specversion` "1.0" on PUSH: EnqueueRequest has no field; the '
             "server answers with 1.0 anyway",
+            "overlap_policy": 'cron `overlap_policy` "skip": RegisterCronRequest has no field; '
+            "skip is the default the server applies (semantics §8.1, §11.9)",
+            "enabled": "cron `enabled: true`: RegisterCronRequest has no field; enabled is the "
+            "default the server applies (semantics §8.1, §11.9)",
         }
         for name in dropped:
             key = name.rsplit(".", 1)[-1]
@@ -1643,6 +2107,16 @@ class _CaseRunner:
             "Manifest": self._manifest,
             "Health": self._health,
             "StreamEvents": self._events,
+            "RegisterCron": self._register_cron,
+            "ListCron": self._list_cron,
+            "UnregisterCron": self._unregister_cron,
+            "CreateWorkflow": self._create_workflow,
+            "GetWorkflow": self._get_workflow,
+            "CancelWorkflow": self._cancel_workflow,
+            "EnqueueBatch": self._enqueue_batch,
+            "QueueStats": self._queue_stats,
+            "PauseQueue": self._pause_queue,
+            "ResumeQueue": self._resume_queue,
         }
         return handlers.get(rpc, self._gap)
 

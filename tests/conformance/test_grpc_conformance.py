@@ -1,4 +1,4 @@
-"""The official OJS conformance cases (levels 0-1), faithfully translated onto gRPC, on both stores.
+"""The official OJS conformance cases, faithfully translated onto gRPC, on both stores.
 
 Each case runs through :mod:`tests.conformance.grpc_translator` (semantics §11.9) against the
 gRPC port of a real gateway process. Cases whose request has no proto form are skipped as "not
@@ -20,7 +20,8 @@ from tests.conformance.http_runner import Case, load_cases
 from tests.support.processes import GatewayProcess
 
 SUITES = Path(__file__).parent / "suites"
-# Same selection as the HTTP run; routes of levels 2-4 still need translator handlers.
+# Same selection as the HTTP run (OJS_CONFORMANCE_LEVELS, default 0,1); the translator covers
+# every route of levels 0-4.
 LEVELS = tuple(int(x) for x in os.environ.get("OJS_CONFORMANCE_LEVELS", "0,1").split(","))
 CASES = load_cases(SUITES, LEVELS)
 

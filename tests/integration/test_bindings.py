@@ -301,11 +301,14 @@ async def test_grpc_metadata_health_and_reflection(client: Client) -> None:
         await channel.close()
 
 
-async def test_rpcs_above_the_level_name_the_level(client: Client) -> None:
-    err = await grpc_error(client.stub.PauseQueue(queue_pb2.PauseQueueRequest(queue="q")))
-    assert err.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "level 4" in err.details()
-    assert rich(err)[0] == "unsupported"
+async def test_unimplemented_rpcs_say_so(client: Client) -> None:
+    # Every level's RPCs are implemented (level 4: tests/integration/test_level4.py); only
+    # the optional StreamJobs still answers UNIMPLEMENTED, reason `unsupported`.
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        async for _ in client.stub.StreamJobs(worker_pb2.StreamJobsRequest(queues=["q"])):
+            pass
+    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert rich(info.value)[0] == "unsupported"
 
 
 async def test_worker_heartbeat_extends_every_lease_it_holds(client: Client) -> None:

@@ -1,8 +1,10 @@
 -- Shared prelude, prepended to every store script by scripts.py.
--- KEYS always holds the 13 keys of one queue in keys.QUEUE_KEY_ORDER.
+-- KEYS always holds the keys of one queue in keys.QUEUE_KEY_ORDER (KEYS[n] = its n-th name).
 local K_JOBS, K_SPEC, K_RESULT, K_ERRORS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_AVAILABLE, K_SCHEDULED, K_RETRYABLE, K_LEASES = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_DEAD, K_FINISHED, K_SEQ, K_PAUSED, K_STATS = KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local K_UNIQUE, K_RATE, K_METRICS = KEYS[14], KEYS[15], KEYS[16]
+local K_WF_OUTBOX = KEYS[17]
 
 -- available score = (100 - priority) * 2^44 + sequence: higher priority first, then FIFO;
 -- stays below 2^53 so doubles keep it exact.
@@ -52,6 +54,12 @@ local function finish(id, now)
   redis.call('ZADD', K_FINISHED, now, id)
 end
 
+-- A workflow member (doc.wf) turned terminal: tell the workflow advancer, in the same
+-- script as the transition (the entry format is workflows.outbox_entry).
+local function wf_outbox(id, doc)
+  if doc.wf then redis.call('RPUSH', K_WF_OUTBOX, doc.wf .. '\t' .. id .. '\t' .. doc.state) end
+end
+
 local function promote_from(key, now, limit)
   local due = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
   for _, id in ipairs(due) do
@@ -93,6 +101,7 @@ local function apply_failure(id, doc, now, outcome, delay, errors_json)
     else
       finish(id, now)
     end
+    wf_outbox(id, doc)
   end
   save(id, doc)
 end
@@ -129,4 +138,31 @@ local function hget_or_false(key, id)
   local v = redis.call('HGET', key, id)
   if not v then return false end
   return v
+end
+
+-- Level 4 helpers (queue metrics, unique-job index); see ojs_grpc/store/level4.py.
+-- K_METRICS is a ring of METRIC_SLOTS buckets of METRIC_BUCKET_MS (one hour in all); a slot
+-- holds "bucket:completed:failed:duration_sum_ms:wait_sum_ms" and restarts when reused.
+local METRIC_BUCKET_MS, METRIC_SLOTS = 10000, 360
+
+local function record_metrics(now, completed, failed, duration, wait)
+  local bucket = math.floor(now / METRIC_BUCKET_MS)
+  local slot = string.format('%d', bucket % METRIC_SLOTS)
+  local c, f, d, w = 0, 0, 0, 0
+  local raw = redis.call('HGET', K_METRICS, slot)
+  if raw then
+    local b, rc, rf, rd, rw = string.match(raw, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')
+    if b and tonumber(b) == bucket then
+      c, f, d, w = tonumber(rc), tonumber(rf), tonumber(rd), tonumber(rw)
+    end
+  end
+  redis.call('HSET', K_METRICS, slot, string.format('%d:%d:%d:%d:%d', bucket, c + completed,
+    f + failed, d + math.max(0, duration), w + math.max(0, wait)))
+end
+
+-- Drop the unique-job index entry of a job that is being deleted, if it still names it.
+local function release_unique(id, doc)
+  if doc and doc.ufp and redis.call('HGET', K_UNIQUE, doc.ufp) == id then
+    redis.call('HDEL', K_UNIQUE, doc.ufp)
+  end
 end

@@ -11,6 +11,9 @@ doc.next_attempt_at = nil
 if ARGV[3] ~= '' then redis.call('HSET', K_RESULT, id, ARGV[3]) end
 save(id, doc)
 finish(id, now)
+wf_outbox(id, doc)
 redis.call('HINCRBY', K_STATS, 'completed', 1)
+record_metrics(now, 1, 0, now - doc.started_at,
+  doc.started_at - (doc.enqueued_at or doc.started_at))
 return {'ok', cjson.encode(doc), redis.call('HGET', K_SPEC, id),
   hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}

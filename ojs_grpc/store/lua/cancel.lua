@@ -14,5 +14,6 @@ doc.state = 'cancelled'
 doc.cancelled_at = now
 save(id, doc)
 finish(id, now)
+wf_outbox(id, doc)
 return {'ok', prev, cjson.encode(doc), redis.call('HGET', K_SPEC, id),
   hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}

@@ -6,7 +6,23 @@ local vis_override = tonumber(ARGV[4])
 local claimed, expired = {}, {}
 if redis.call('EXISTS', K_PAUSED) == 1 then return {claimed, expired} end
 promote_due(now, 1000)
-while #claimed < count do
+-- Rate limits (semantics §10.6): a job carrying doc.rl, or any job while the queue has an
+-- operator limit (stats field rate_limit), starts only while fewer than that many limited
+-- starts happened in the last second (K_RATE). A limited job is skipped, not waited for; it
+-- goes back with its score (position kept) after the scan, which skips at most 1000 jobs.
+local queue_rate = tonumber(redis.call('HGET', K_STATS, 'rate_limit'))
+local skipped, rate_trimmed = {}, false
+local function rate_blocked(doc)
+  local limit = doc.rl
+  if queue_rate and (not limit or queue_rate < limit) then limit = queue_rate end
+  if not limit then return false end
+  if not rate_trimmed then
+    redis.call('ZREMRANGEBYSCORE', K_RATE, '-inf', now - 1000)
+    rate_trimmed = true
+  end
+  return redis.call('ZCARD', K_RATE) >= limit
+end
+while #claimed < count and #skipped < 1000 do
   local popped = redis.call('ZPOPMIN', K_AVAILABLE)
   if #popped == 0 then break end
   local id = popped[1]
@@ -21,7 +37,10 @@ while #claimed < count do
       save(id, doc)
       finish(id, now)
       redis.call('HINCRBY', K_STATS, 'discarded', 1)
+      wf_outbox(id, doc)
       table.insert(expired, id)
+    elseif rate_blocked(doc) then
+      table.insert(skipped, popped)
     else
       doc.state = 'active'
       doc.attempt = doc.attempt + 1
@@ -31,9 +50,13 @@ while #claimed < count do
       doc.timeout_at = now + doc.timeout_ms
       save(id, doc)
       redis.call('ZADD', K_LEASES, lease_end(doc), id)
+      if doc.rl or queue_rate then
+        redis.call('ZADD', K_RATE, now, id .. ':' .. string.format('%d', doc.attempt))
+      end
       table.insert(claimed, {id, cjson.encode(doc), redis.call('HGET', K_SPEC, id),
         hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)})
     end
   end
 end
+for _, entry in ipairs(skipped) do redis.call('ZADD', K_AVAILABLE, entry[2], entry[1]) end
 return {claimed, expired}

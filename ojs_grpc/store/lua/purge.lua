@@ -6,6 +6,7 @@ local cutoff, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local dead_cutoff, dead_max = tonumber(ARGV[3]), tonumber(ARGV[4])
 local purged = {}
 local function drop(id)
+  release_unique(id, load(id))
   redis.call('HDEL', K_JOBS, id)
   redis.call('HDEL', K_SPEC, id)
   redis.call('HDEL', K_RESULT, id)
