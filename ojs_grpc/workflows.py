@@ -648,8 +648,13 @@ class WorkflowEngine:
             type=defn.kind.value,
             steps_total=len(defn.members),
         )
-        st = await self._release(defn, st)
-        await self.client.zrem(self.keys.workflow_reconcile, defn.id)
+        try:
+            st = await self._release(defn, st)
+            await self.client.zrem(self.keys.workflow_reconcile, defn.id)
+        except Exception:
+            # Stored and accepted: answer with its id (a client retry would create a second
+            # workflow); maintenance enqueues the first steps after RECONCILE_GRACE_MS.
+            log.exception("workflow %s: first steps not enqueued; maintenance will", defn.id)
         return make_view(defn, st)
 
     async def get(self, workflow_id: str) -> WorkflowView:
@@ -691,8 +696,14 @@ class WorkflowEngine:
             await self.client.zrem(self.keys.workflow_reconcile, workflow_id)
             raise
         await self._emit("workflow.cancelled", defn, reason=reason)
-        await self._cancel_members(defn, st, reason)
-        await self.client.zrem(self.keys.workflow_reconcile, workflow_id)
+        try:
+            await self._cancel_members(defn, st, reason)
+            await self.client.zrem(self.keys.workflow_reconcile, workflow_id)
+        except Exception:
+            # The workflow is cancelled (a retry would get invalid_state); maintenance
+            # cancels the remaining jobs after RECONCILE_GRACE_MS.
+            log.exception("workflow %s: jobs not all cancelled; maintenance will", workflow_id)
+            return make_view(defn, st)
         return await self.get(workflow_id)
 
     # -- advancing ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import grpc
 
 from .. import __version__
 from .._proto.ojs.v1 import worker_pb2
-from ..errors import UNSUPPORTED, OJSError, invalid
+from ..errors import OJSError, invalid
 from ..service import CONFORMANCE_LEVEL
 from .status import to_status
 
@@ -73,18 +73,6 @@ def lease_token(context: Ctx) -> int | None:
         return int(raw)
     except ValueError:
         raise invalid(LEASE_TOKEN_KEY, f"metadata {LEASE_TOKEN_KEY} must be an integer") from None
-
-
-def unimplemented(name: str, needs: str) -> Callable[..., Awaitable[Any]]:
-    @rpc
-    async def method(self: Any, request: Any, context: Ctx) -> Any:
-        raise OJSError(
-            UNSUPPORTED,
-            f"{name} needs {needs}; this server implements conformance level {CONFORMANCE_LEVEL}",
-        )
-
-    method.__name__ = name
-    return method
 
 
 def require_job_id(job_id: str) -> str:

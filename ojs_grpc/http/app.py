@@ -6,13 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from ..errors import UNSUPPORTED, OJSError, invalid
+from ..errors import invalid
 from ..level4 import Level4
 from ..service import FailureReport, OJSService
 from ..timefmt import format_rfc3339
 from .codec import job_json, parse_enqueue
 from .common import (
-    Handler,
     json_response,
     lease_token,
     ojs_middleware,
@@ -55,17 +54,6 @@ class HttpBinding:
         if self.enable_reset:
             r.add_post("/ojs/v1/admin/reset", self.reset)
         return app
-
-    @staticmethod
-    def _unsupported(level: int) -> Handler:
-        async def handler(request: web.Request) -> web.Response:
-            raise OJSError(
-                UNSUPPORTED,
-                f"{request.method} {request.path} needs conformance level {level}; "
-                "this server implements level 1",
-            )
-
-        return handler
 
     async def manifest(self, request: web.Request) -> web.Response:
         m = self.service.manifest()
