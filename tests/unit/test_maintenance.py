@@ -81,3 +81,24 @@ async def test_a_pass_reclaims_promotes_and_purges(store: RedisStore) -> None:
     await maintenance.run_once()
     assert await store.get(finished.id) is None
     assert await store.get(held.id) is not None
+
+
+@pytest.mark.parametrize("store", ["embedded", "redis"], indirect=True)
+async def test_scheduled_job_is_promoted_at_its_due_time_not_later(store: RedisStore) -> None:
+    clock = ManualClock(NOW)
+    maintenance = Maintenance(
+        store, EventLog(store.client, store.keys, clock), clock, Settings(max_idle_ms=60_000)
+    )
+    due = NOW + 40
+    job = active_job(state=JobState.SCHEDULED, attempt=0, deadline=None, timeout_at=None)
+    assert (await store.enqueue(job.copy(scheduled_at=due), NOW, check_duplicate=False)).ok
+    # The loop plans to wake exactly at the due time: no polling in between.
+    assert await maintenance.run_once() == due
+    await clock.advance(39)
+    await maintenance.run_once()
+    assert (await store.get(job.id)).state is JobState.SCHEDULED  # type: ignore[union-attr]
+    await clock.advance(1)
+    await maintenance.run_once()
+    promoted = await store.get(job.id)
+    assert promoted is not None and promoted.state is JobState.AVAILABLE
+    assert promoted.enqueued_at == due
