@@ -10,7 +10,7 @@ import pytest
 
 from tests.conformance.http_runner import Case
 from tests.conformance.pool import CasePool
-from tests.support.processes import GatewayProcess, RedisServer, start_gateway
+from tests.support.processes import GatewayProcess, RedisServer
 
 # (binding, backend) -> results, filled by the conformance tests.
 RESULTS: dict[tuple[str, str], list[object]] = {}
@@ -64,21 +64,6 @@ def case_pools(redis_srv: RedisServer) -> Iterator[dict[tuple[str, str], CasePoo
     finally:
         for pool in pools.values():
             pool.close()
-
-
-@pytest.fixture(scope="session")
-def conformance_gateways(redis_srv: RedisServer) -> Iterator[dict[str, GatewayProcess]]:
-    """A real gateway process per backend, with the reset route and test hooks on."""
-    flags = ("--enable-reset", "--conformance-hooks", "--key-prefix", "conformance")
-    gateways = {
-        "embedded": start_gateway(*flags),
-        "redis": start_gateway(*flags, redis_url=redis_srv.url),
-    }
-    try:
-        yield gateways
-    finally:
-        for gw in gateways.values():
-            gw.terminate()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
