@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="most jobs one batch enqueue may carry (env OJS_MAX_BATCH_SIZE)",
     )
     serve.add_argument(
+        "--max-heartbeat-extend-seconds",
+        type=int,
+        default=int(env("OJS_MAX_HEARTBEAT_EXTEND_SECONDS", "3600")),
+        help="longest lease extension one heartbeat may ask for "
+        "(env OJS_MAX_HEARTBEAT_EXTEND_SECONDS)",
+    )
+    serve.add_argument(
         "--queue-rate-limit",
         action="append",
         type=_queue_rate_limit,
@@ -118,6 +125,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_job_bytes=args.max_job_bytes,
         max_request_bytes=args.max_request_bytes,
         max_batch_size=args.max_batch_size,
+        max_heartbeat_extend_ms=args.max_heartbeat_extend_seconds * 1000,
         queue_rate_limits=dict(args.queue_rate_limit),
         enable_reset=args.enable_reset,
         conformance_hooks=args.conformance_hooks,

@@ -25,6 +25,9 @@ class Settings:
     max_request_bytes: int = 64 * 1024 * 1024
     # Most jobs one EnqueueBatch / POST /ojs/v1/jobs/batch may carry (at least 1000 must work).
     max_batch_size: int = 1000
+    # A heartbeat's requested extension (gRPC extend_by, HTTP visibility_timeout_ms) is capped
+    # at this; a beat that names none extends by the job's own visibility timeout.
+    max_heartbeat_extend_ms: int = 3600 * 1000
     # Operator rate limits: queue -> most job starts per sliding second (semantics §10.6).
     queue_rate_limits: dict[str, int] = field(default_factory=dict)
     # Maintenance loops never sleep longer than this, so a missed wake-up costs little.

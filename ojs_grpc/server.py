@@ -20,6 +20,7 @@ from .config import Settings
 from .events import EventLog
 from .grpc_api.servicer import OJSServicer
 from .http.app import HttpBinding
+from .job_stream import JobStreams
 from .level4 import apply_queue_rate_limits
 from .maintenance import Maintenance
 from .service import OJSService
@@ -76,6 +77,7 @@ class Gateway:
             wake_maintenance=self.maintenance.wake,
         )
         self.maintenance.workflows = self.service.workflows
+        self.job_streams = JobStreams(self.service)
         self.health = health.aio.HealthServicer()
         self.grpc_port = 0
         self.http_port = 0
@@ -103,7 +105,8 @@ class Gateway:
                 ("grpc.keepalive_permit_without_calls", 1),
             ]
         )
-        service_pb2_grpc.add_OJSServiceServicer_to_server(OJSServicer(self.service), server)
+        servicer = OJSServicer(self.service, self.job_streams)
+        service_pb2_grpc.add_OJSServiceServicer_to_server(servicer, server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         reflection.enable_server_reflection((SERVICE_NAME, reflection.SERVICE_NAME), server)
         self.grpc_port = server.add_insecure_port(self.settings.grpc_addr)
@@ -129,6 +132,7 @@ class Gateway:
         """Drain: health NOT_SERVING, refuse new work, finish in-flight calls, close."""
         grace = self.settings.shutdown_grace_s if grace is None else grace
         self.service.draining = True  # streams see this and end with UNAVAILABLE
+        self.job_streams.stop()
         await self.health.enter_graceful_shutdown()
         self.maintenance.stop()
         self.service.cron.scheduler.stop()
@@ -140,4 +144,5 @@ class Gateway:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.job_streams.close()
         await self.store.close()

@@ -398,6 +398,7 @@ class OJSService:
         lease_token: int | None = None,
     ) -> tuple[str, int]:
         """BEAT for one job (gRPC): extend its lease; returns (directive, new deadline)."""
+        extend_ms = self._bounded_extend(extend_ms)
         directive = await self._worker_directive(worker_id)
         outcome = await self.store.heartbeat(
             job_id,
@@ -421,6 +422,7 @@ class OJSService:
     ) -> HeartbeatResult:
         """BEAT for a worker: extend each listed job it holds and skip the rest
         (HTTP), or with ``job_ids=None`` every job it holds (a gRPC worker beat)."""
+        extend_ms = self._bounded_extend(extend_ms)
         result = HeartbeatResult(await self._worker_directive(worker_id))
         now = self.clock.now_ms()
         if job_ids is None:
@@ -435,6 +437,12 @@ class OJSService:
             worker_id, [j for j, _ in result.extended], result.directive
         )
         return result
+
+    def _bounded_extend(self, extend_ms: int | None) -> int | None:
+        """A requested lease extension, capped at ``settings.max_heartbeat_extend_ms``."""
+        if extend_ms is None:
+            return None
+        return min(extend_ms, self.settings.max_heartbeat_extend_ms)
 
     async def _worker_directive(self, worker_id: str) -> str:
         if self.draining:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import grpc
+from redis.exceptions import RedisError
 
 from .._proto.ojs.v1 import (
     events_pb2,
@@ -14,7 +14,8 @@ from .._proto.ojs.v1 import (
     service_pb2_grpc,
     worker_pb2,
 )
-from ..errors import BACKEND_UNAVAILABLE, UNSUPPORTED, OJSError, invalid
+from ..errors import BACKEND_UNAVAILABLE, OJSError, invalid
+from ..job_stream import JobStreams
 from ..service import OJSService
 from .codec import (
     enqueue_spec,
@@ -49,8 +50,9 @@ def _offset(cursor: str) -> int:
 
 
 class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServiceServicer):
-    def __init__(self, service: OJSService) -> None:
+    def __init__(self, service: OJSService, job_streams: JobStreams | None = None) -> None:
         self.service = service
+        self.job_streams = job_streams or JobStreams(service)
 
     @rpc
     async def Manifest(
@@ -221,8 +223,27 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
     async def StreamJobs(
         self, request: worker_pb2.StreamJobsRequest, context: Ctx
     ) -> AsyncIterator[job_pb2.Job]:
-        await context.abort_with_status(_stream_unavailable("StreamJobs"))
-        yield job_pb2.Job()  # never reached: makes this a stream handler
+        """Claimed jobs under a ``max_concurrent`` credit window (semantics §11.5;
+        ojs_grpc/job_stream.py); ends with UNAVAILABLE when the server shuts down."""
+        request_id = metadata_dict(context).get(REQUEST_ID_KEY, "")
+        try:
+            async with self.job_streams.open(
+                list(request.queues), request.worker_id, request.max_concurrent
+            ) as jobs:
+                # Headers go out once the stream is subscribed: a client that has them
+                # knows every later enqueue on its queues will reach it.
+                await context.send_initial_metadata(response_headers(request_id))
+                async for job in jobs:
+                    yield job_to_proto(job)
+        except OJSError as err:
+            await context.abort_with_status(to_status(err, request_id))
+        except RedisError as exc:
+            await context.abort_with_status(
+                to_status(OJSError(BACKEND_UNAVAILABLE, f"backend failed: {exc}; reconnect"))
+            )
+        await context.abort_with_status(
+            to_status(OJSError(BACKEND_UNAVAILABLE, "server shutting down; reconnect"))
+        )
 
     async def StreamEvents(
         self, request: events_pb2.StreamEventsRequest, context: Ctx
@@ -260,10 +281,6 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
         await context.abort_with_status(
             to_status(OJSError(BACKEND_UNAVAILABLE, "server shutting down; reconnect"))
         )
-
-
-def _stream_unavailable(name: str) -> grpc.Status:
-    return to_status(OJSError(UNSUPPORTED, f"{name} (optional streaming) is not available yet"))
 
 
 __all__ = ["OJSServicer"]

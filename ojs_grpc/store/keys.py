@@ -29,6 +29,9 @@ QUEUE_KEY_ORDER = (
     "rate",  # ZSET recent rate-limited starts (member id:attempt, score start time)
     "metrics",  # HASH ring of 10-second buckets: completions, failures, duration/wait sums
     "wf_outbox",  # LIST "<workflow id>\t<job id>\t<state>": member jobs turned terminal
+    # Not a key: the queue's pub/sub channel (in KEYS so scripts can PUBLISH on it). Scripts
+    # send "a" when jobs became available, "f:<id>" when job <id> left `active` (job_stream.py).
+    "notify",
 )
 
 
@@ -48,6 +51,11 @@ class QueueKeys:
     @property
     def paused(self) -> str:
         return self.key("paused")
+
+    @property
+    def notify(self) -> str:
+        """Pub/sub channel of this queue's wake-ups (see ``notify`` in QUEUE_KEY_ORDER)."""
+        return self.key("notify")
 
 
 @dataclass(frozen=True)

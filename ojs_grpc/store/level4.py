@@ -208,6 +208,7 @@ async def resume_queue(store: RedisStore, queue: str, now: int) -> tuple[bool, i
     stats = store.keys.queue(queue).key("stats")
     if await store.client.delete(store.keys.queue(queue).paused):
         await store.client.hset(stats, "resumed_at", now)
+        await store.client.publish(store.keys.queue(queue).notify, "a")  # wake StreamJobs
         return True, now
     return False, _int_or_none(await store.client.hget(stats, "resumed_at"))
 

@@ -358,8 +358,8 @@ class RedisStore:
         await self.client.sadd(self.keys.queues, queue)
         if paused:
             await self.client.set(self.keys.queue(queue).paused, "1")
-        else:
-            await self.client.delete(self.keys.queue(queue).paused)
+        elif await self.client.delete(self.keys.queue(queue).paused):
+            await self.client.publish(self.keys.queue(queue).notify, "a")  # wake StreamJobs
 
     async def queue_info(self, queue: str) -> dict[str, Any]:
         qk = self.keys.queue(queue)

@@ -301,14 +301,19 @@ async def test_grpc_metadata_health_and_reflection(client: Client) -> None:
         await channel.close()
 
 
-async def test_unimplemented_rpcs_say_so(client: Client) -> None:
-    # Every level's RPCs are implemented (level 4: tests/integration/test_level4.py); only
-    # the optional StreamJobs still answers UNIMPLEMENTED, reason `unsupported`.
+async def test_stream_jobs_is_served_and_checks_its_request(client: Client) -> None:
+    # Every RPC is implemented, the optional StreamJobs too (tests/integration/
+    # test_stream_jobs.py); a stream without the required worker_id is refused.
     with pytest.raises(grpc.aio.AioRpcError) as info:
         async for _ in client.stub.StreamJobs(worker_pb2.StreamJobsRequest(queues=["q"])):
             pass
-    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert rich(info.value)[0] == "unsupported"
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert rich(info.value)[0] == "invalid_request"
+    job = (await client.stub.Enqueue(enqueue_req())).job
+    stream = client.stub.StreamJobs(worker_pb2.StreamJobsRequest(queues=["q"], worker_id="w1"))
+    got = await asyncio.wait_for(stream.read(), 5)
+    stream.cancel()
+    assert (got.id, got.state) == (job.id, job_pb2.JOB_STATE_ACTIVE)
 
 
 async def test_worker_heartbeat_extends_every_lease_it_holds(client: Client) -> None:

@@ -5,6 +5,21 @@ local K_AVAILABLE, K_SCHEDULED, K_RETRYABLE, K_LEASES = KEYS[5], KEYS[6], KEYS[7
 local K_DEAD, K_FINISHED, K_SEQ, K_PAUSED, K_STATS = KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
 local K_UNIQUE, K_RATE, K_METRICS = KEYS[14], KEYS[15], KEYS[16]
 local K_WF_OUTBOX = KEYS[17]
+-- KEYS[18] is the queue's pub/sub channel, not a key. StreamJobs (job_stream.py) wakes on it:
+-- "a" once per script that made jobs available, "f:<id>" when job <id> leaves `active`.
+local C_NOTIFY = KEYS[18]
+local notified_available = false
+
+local function notify_available()
+  if not notified_available then
+    redis.call('PUBLISH', C_NOTIFY, 'a')
+    notified_available = true
+  end
+end
+
+local function notify_left_active(id)
+  redis.call('PUBLISH', C_NOTIFY, 'f:' .. id)
+end
 
 -- available score = (100 - priority) * 2^44 + sequence: higher priority first, then FIFO;
 -- stays below 2^53 so doubles keep it exact.
@@ -27,6 +42,7 @@ local function make_available(id, doc, now)
   doc.worker_id = nil
   local seq = redis.call('INCR', K_SEQ)
   redis.call('ZADD', K_AVAILABLE, (100 - doc.priority) * PRIORITY_SPAN + seq, id)
+  notify_available()
 end
 
 -- A lease ends at the visibility deadline or the execution timeout, whichever is first.
@@ -39,6 +55,7 @@ local function clear_lease(id, doc)
   doc.deadline = nil
   doc.timeout_at = nil
   redis.call('ZREM', K_LEASES, id)
+  notify_left_active(id)
 end
 
 -- Remove a job from the set that holds it in its current state.
@@ -46,7 +63,9 @@ local function unindex(id, state)
   if state == 'available' then redis.call('ZREM', K_AVAILABLE, id)
   elseif state == 'scheduled' then redis.call('ZREM', K_SCHEDULED, id)
   elseif state == 'retryable' then redis.call('ZREM', K_RETRYABLE, id)
-  elseif state == 'active' then redis.call('ZREM', K_LEASES, id)
+  elseif state == 'active' then
+    redis.call('ZREM', K_LEASES, id)
+    notify_left_active(id)
   end
 end
 

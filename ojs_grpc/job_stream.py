@@ -1,0 +1,294 @@
+"""StreamJobs (semantics §11.5): claimed jobs pushed to a worker under a credit window.
+
+A stream delivers jobs claimed exactly as FETCH claims them (``OJSService.fetch`` with
+the stream's ``worker_id``), never more than ``max_concurrent`` unfinished at once. Its
+credits are the jobs it delivered that are still ``active`` in the attempt it delivered;
+the state lives in Redis, so an Ack, Nack or cancel through any replica, or a reclaimed
+lease, frees the credit.
+
+No polling: the store scripts PUBLISH on each queue's channel (``QueueKeys.notify``)
+``a`` when jobs became available and ``f:<id>`` when a job left ``active``; resume
+publishes ``a`` too. One pub/sub connection per gateway process (:class:`JobStreams`)
+fans the messages out to the local streams. A stream subscribes before its first fetch,
+so nothing published after that is missed. A slow safety pass (``SAFETY_INTERVAL_S``)
+re-checks every in-flight job and fetches again, so a lost message delays, never stalls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import invalid
+from .model import Job
+from .validation import check_queue
+
+if TYPE_CHECKING:
+    from .service import OJSService
+
+log = logging.getLogger(__name__)
+
+NOTIFY_AVAILABLE = "a"
+NOTIFY_LEFT_ACTIVE = "f:"
+# Backstop against a lost message: re-check in-flight jobs and fetch at least this often.
+SAFETY_INTERVAL_S = 5.0
+# Jobs are available but the fetch got none of them (a rate limit held them): look again
+# after this long, since no message announces the end of a rate window.
+HELD_BACK_RETRY_S = 0.25
+# Most jobs one stream may hold; larger max_concurrent values are clamped.
+MAX_CONCURRENT_LIMIT = 10_000
+SUBSCRIBE_TIMEOUT_S = 5.0
+
+
+@dataclass(eq=False)
+class _Stream:
+    queues: list[str]
+    worker_id: str
+    max_concurrent: int
+    # job id -> (queue, attempt it was delivered in): the credits in use.
+    inflight: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # in-flight jobs to look at again (a message said they left `active`).
+    suspects: set[str] = field(default_factory=set)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def has_credit(self) -> bool:
+        return len(self.inflight) < self.max_concurrent
+
+
+class JobStreams:
+    """Every StreamJobs stream of one gateway, and their shared pub/sub subscriber."""
+
+    def __init__(self, service: OJSService) -> None:
+        self.service = service
+        self._pubsub: Any = None
+        self._reader: asyncio.Task[None] | None = None
+        self._channels: dict[str, set[_Stream]] = {}
+        self._confirmed: dict[str, asyncio.Event] = {}
+        self._streams: set[_Stream] = set()
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Shutdown: wake every stream so it ends (the caller answers UNAVAILABLE)."""
+        self._stopping = True
+        for stream in self._streams:
+            stream.wake.set()
+
+    async def close(self) -> None:
+        self.stop()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._pubsub.aclose(), SUBSCRIBE_TIMEOUT_S)
+            self._pubsub = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping or self.service.draining
+
+    # -- streams -------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def open(
+        self, queues: list[str], worker_id: str, max_concurrent: int
+    ) -> AsyncIterator[AsyncIterator[Job]]:
+        """Validate, subscribe, and yield the stream's job iterator; unsubscribe on exit.
+
+        Once this yields, every later enqueue on ``queues`` wakes the stream."""
+        if not worker_id:
+            raise invalid("worker_id", "'worker_id' is required")
+        if not queues:
+            raise invalid("queues", "'queues' must list at least one queue")
+        for i, queue in enumerate(queues):
+            check_queue(queue, f"queues[{i}]")
+        if max_concurrent < 0:
+            raise invalid("max_concurrent", "'max_concurrent' must be >= 0")
+        stream = _Stream(list(queues), worker_id, min(max(1, max_concurrent), MAX_CONCURRENT_LIMIT))
+        jobs = self._deliver(stream)
+        try:
+            await self._register(stream)
+            yield jobs
+        finally:
+            await jobs.aclose()
+            await self._unregister(stream)
+
+    async def _deliver(self, s: _Stream) -> AsyncGenerator[Job, None]:
+        """Jobs for stream ``s`` until shutdown; waits (never polls) while it has none."""
+        next_sweep = time.monotonic() + SAFETY_INTERVAL_S
+        while not self.stopping:
+            _raise_if_cancelled()
+            s.wake.clear()  # anything published from here on sets it again
+            if time.monotonic() >= next_sweep:
+                s.suspects.update(s.inflight)
+                next_sweep = time.monotonic() + SAFETY_INTERVAL_S
+            if s.suspects:
+                await self._settle(s)
+            wait = SAFETY_INTERVAL_S
+            free = s.max_concurrent - len(s.inflight)
+            if free > 0:
+                jobs = await self.service.fetch(s.queues, free, s.worker_id)
+                for job in jobs:
+                    s.inflight[job.id] = (job.queue, job.attempt)
+                    # It may have left `active` before it was recorded here (its message
+                    # then found no stream holding it): look once more.
+                    s.suspects.add(job.id)
+                for job in jobs:
+                    yield job
+                if jobs:
+                    continue
+                if await self._held_back(s):
+                    wait = HELD_BACK_RETRY_S
+            _raise_if_cancelled()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+            # (client gone) that races with the wake-up.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, min(wait, next_sweep - time.monotonic()))):
+                    await s.wake.wait()
+
+    async def _settle(self, s: _Stream) -> None:
+        """Free the credits of suspect jobs no longer active in their delivered attempt."""
+        ids = [job_id for job_id in s.suspects if job_id in s.inflight]
+        s.suspects.clear()
+        if not ids:
+            return
+        store = self.service.store
+        async with store.client.pipeline(transaction=False) as pipe:
+            for job_id in ids:
+                pipe.hget(store.keys.queue(s.inflight[job_id][0]).key("jobs"), job_id)
+            docs = await pipe.execute()
+        for job_id, raw in zip(ids, docs, strict=True):
+            doc = json.loads(raw) if raw else {}
+            if doc.get("state") != "active" or doc.get("attempt") != s.inflight[job_id][1]:
+                del s.inflight[job_id]
+
+    async def _held_back(self, s: _Stream) -> bool:
+        """True when an unpaused queue of ``s`` has available jobs the fetch did not give."""
+        store = self.service.store
+        async with store.client.pipeline(transaction=False) as pipe:
+            for queue in s.queues:
+                qk = store.keys.queue(queue)
+                pipe.exists(qk.paused)
+                pipe.zcard(qk.key("available"))
+            replies = await pipe.execute()
+        return any(not paused and count for paused, count in zip(*[iter(replies)] * 2, strict=True))
+
+    # -- the shared subscriber ---------------------------------------------------------------
+
+    async def _register(self, s: _Stream) -> None:
+        waits: list[asyncio.Event] = []
+        async with self._lock:
+            if self._pubsub is None:
+                self._pubsub = self.service.store.client.pubsub()
+                # A channel of our own keeps the connection subscribed while no stream is.
+                control = f"{self.service.store.keys.prefix}:streams"
+                waits.append(self._confirmed.setdefault(control, asyncio.Event()))
+                await self._pubsub.subscribe(control)
+                self._reader = asyncio.create_task(self._read(), name="job-streams")
+            for queue in dict.fromkeys(s.queues):
+                channel = self.service.store.keys.queue(queue).notify
+                streams = self._channels.get(channel)
+                if streams is None:
+                    streams = self._channels[channel] = set()
+                    waits.append(self._confirmed.setdefault(channel, asyncio.Event()))
+                    await self._pubsub.subscribe(channel)
+                elif channel in self._confirmed:
+                    waits.append(self._confirmed[channel])
+                streams.add(s)
+            self._streams.add(s)
+        for event in waits:  # the server has the subscription: nothing later is missed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), SUBSCRIBE_TIMEOUT_S)
+
+    async def _unregister(self, s: _Stream) -> None:
+        self._streams.discard(s)
+        dropped: list[str] = []
+        for queue in dict.fromkeys(s.queues):
+            channel = self.service.store.keys.queue(queue).notify
+            streams = self._channels.get(channel)
+            if streams is None:
+                continue
+            streams.discard(s)
+            if not streams:
+                del self._channels[channel]
+                dropped.append(channel)
+        if dropped and self._pubsub is not None:
+            async with self._lock:
+                # Re-registered meanwhile? Then keep those subscriptions.
+                dropped = [c for c in dropped if c not in self._channels]
+                if dropped:
+                    with contextlib.suppress(Exception):
+                        unsubscribe = self._pubsub.unsubscribe(*dropped)
+                        await asyncio.wait_for(unsubscribe, SUBSCRIBE_TIMEOUT_S)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=SAFETY_INTERVAL_S)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # connection trouble: redis-py resubscribes on reconnect
+                log.warning("job stream subscriber failed; retrying", exc_info=True)
+                self._wake_all()  # messages may have been lost: every stream looks again
+                await asyncio.sleep(0.5)
+                continue
+            if message is not None:
+                self._dispatch(message)
+
+    def _wake_all(self) -> None:
+        for stream in self._streams:
+            stream.suspects.update(stream.inflight)
+            stream.wake.set()
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        channel = _text(message.get("channel"))
+        kind = message.get("type")
+        if kind == "subscribe":
+            event = self._confirmed.pop(channel, None)
+            if event is not None:
+                event.set()
+            return
+        if kind != "message":
+            return
+        data = _text(message.get("data"))
+        streams = self._channels.get(channel, ())
+        if data == NOTIFY_AVAILABLE:
+            for stream in streams:
+                if stream.has_credit():
+                    stream.wake.set()
+        elif data.startswith(NOTIFY_LEFT_ACTIVE):
+            job_id = data[len(NOTIFY_LEFT_ACTIVE) :]
+            for stream in streams:
+                if job_id in stream.inflight:
+                    stream.suspects.add(job_id)
+                    stream.wake.set()
+
+
+def _raise_if_cancelled() -> None:
+    """Honour a cancellation (the client went away) that a Redis call swallowed.
+
+    redis-py (and fakeredis) can lose a CancelledError delivered while a command is in
+    flight; the task still counts the request, so a stream checks before it goes on."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    return str(value) if value is not None else ""
+
+
+__all__ = ["JobStreams"]

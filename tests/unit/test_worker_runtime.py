@@ -1,0 +1,115 @@
+"""Worker runtime parts that need no server: StreamJobs fallback, middleware, results."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import grpc
+import pytest
+
+from ojs_grpc._proto.ojs.v1 import job_pb2
+from worker_runtime import JobContext, Worker
+
+
+class _UnimplementedCall:
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    async def initial_metadata(self) -> Any:
+        return ()
+
+    def done(self) -> bool:
+        return True
+
+    def cancel(self) -> bool:
+        self.cancelled = True
+        return True
+
+    def __aiter__(self) -> _UnimplementedCall:
+        return self
+
+    async def __anext__(self) -> job_pb2.Job:
+        raise grpc.aio.AioRpcError(
+            grpc.StatusCode.UNIMPLEMENTED,
+            grpc.aio.Metadata(),
+            grpc.aio.Metadata(),
+            details="StreamJobs is not available",
+        )
+
+
+class _Stub:
+    def __init__(self) -> None:
+        self.calls: list[_UnimplementedCall] = []
+
+    def StreamJobs(self, request: Any) -> _UnimplementedCall:
+        call = _UnimplementedCall()
+        self.calls.append(call)
+        return call
+
+
+class _FakeClient:
+    """Stands in for ojs_grpc.client.Client: one job via Fetch, then nothing."""
+
+    def __init__(self) -> None:
+        self.stub = _Stub()
+        self.fetches = 0
+        self.acks: list[tuple[str, int, Any]] = []
+        job = job_pb2.Job(id="j1", type="t", queue="q", attempt=1)
+        job.args.add().number_value = 2
+        self.pending = [job]
+
+    async def health(self) -> str:
+        return "ok"
+
+    async def fetch(self, queues: Any, worker_id: str, count: int = 1) -> list[job_pb2.Job]:
+        self.fetches += 1
+        out, self.pending = self.pending[:count], self.pending[count:]
+        return out
+
+    async def ack(self, job_id: str, attempt: int, result: Any) -> None:
+        self.acks.append((job_id, attempt, result))
+
+    async def heartbeat(self, *a: Any) -> Any:
+        raise AssertionError("no beat expected")
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_unimplemented_stream_falls_back_to_fetch_polling() -> None:
+    worker = Worker("127.0.0.1:1", queues=["q"], poll_interval=0.05)
+    fake = _FakeClient()
+    worker._client = fake  # type: ignore[assignment]
+
+    @worker.register("t")
+    async def handler(ctx: JobContext) -> int:
+        return int(ctx.args[0]) * 10
+
+    task = asyncio.create_task(worker.start())
+    await asyncio.wait_for(worker.wait_ready(), 5)
+    for _ in range(200):
+        if fake.acks:
+            break
+        await asyncio.sleep(0.01)
+    await worker.stop(1)
+    await task
+    assert worker.streaming is False
+    assert len(fake.stub.calls) == 1 and fake.stub.calls[0].cancelled
+    assert fake.acks == [("j1", 1, {"value": 20})]
+    assert fake.fetches >= 2  # kept polling after the queue ran dry
+
+
+def test_registration_rules() -> None:
+    worker = Worker("127.0.0.1:1", queues=["q"])
+
+    @worker.register("a")
+    def a(ctx: JobContext) -> None:
+        return None
+
+    with pytest.raises(ValueError):
+        worker.register("a")(a)
+    with pytest.raises(ValueError):
+        Worker("127.0.0.1:1", queues=[])
+    with pytest.raises(ValueError):
+        Worker("127.0.0.1:1", concurrency=0)
