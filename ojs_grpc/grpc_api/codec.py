@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import duration_pb2, struct_pb2, timestamp_pb2
+from google.protobuf import duration_pb2, timestamp_pb2
 
 from .._proto.ojs.v1 import job_pb2
 from ..errors import invalid
 from ..model import EnqueueSpec, Job, JobState, RetryPolicy
 from ..service import FailureReport
 from ..validation import build_retry_policy
+from ..values import py_to_struct, py_to_value, struct_to_py, value_to_py
 
 STATE_TO_PROTO = {
     JobState.SCHEDULED: job_pb2.JOB_STATE_SCHEDULED,
@@ -47,57 +48,6 @@ STANDARD_ERROR_CODES = frozenset(
         "FAIL",
     }
 )
-_MAX_SAFE_INT = 2**53
-
-
-# -- values -------------------------------------------------------------------------------
-
-
-def value_to_py(value: struct_pb2.Value) -> Any:
-    kind = value.WhichOneof("kind")
-    if kind == "number_value":
-        n = value.number_value
-        # JSON has one number type; give whole numbers back as ints.
-        return int(n) if n.is_integer() and abs(n) < _MAX_SAFE_INT else n
-    if kind == "string_value":
-        return value.string_value
-    if kind == "bool_value":
-        return value.bool_value
-    if kind == "struct_value":
-        return struct_to_py(value.struct_value)
-    if kind == "list_value":
-        return [value_to_py(v) for v in value.list_value.values]
-    return None
-
-
-def struct_to_py(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return {k: value_to_py(v) for k, v in struct.fields.items()}
-
-
-def py_to_value(obj: Any, out: struct_pb2.Value) -> None:
-    if obj is None:
-        out.null_value = struct_pb2.NULL_VALUE
-    elif isinstance(obj, bool):
-        out.bool_value = obj
-    elif isinstance(obj, int | float):
-        out.number_value = float(obj)
-    elif isinstance(obj, str):
-        out.string_value = obj
-    elif isinstance(obj, dict):
-        py_to_struct(obj, out.struct_value)
-    elif isinstance(obj, list | tuple):
-        lv = out.list_value
-        lv.SetInParent()
-        for item in obj:
-            py_to_value(item, lv.values.add())
-    else:
-        out.string_value = str(obj)
-
-
-def py_to_struct(obj: dict[str, Any], out: struct_pb2.Struct) -> None:
-    out.SetInParent()
-    for k, v in obj.items():
-        py_to_value(v, out.fields[str(k)])
 
 
 def _ms(d: duration_pb2.Duration) -> int:

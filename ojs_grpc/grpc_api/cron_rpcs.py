@@ -10,7 +10,8 @@ from .._proto.ojs.v1 import job_pb2, service_pb2
 from ..cron import check_name, parse_schedule
 from ..cron_service import CronEntry, CronRegistration
 from ..errors import invalid
-from .codec import enqueue_spec, py_to_struct, py_to_value, retry_to_proto, set_ts, unique_to_proto
+from ..values import py_to_struct, py_to_value
+from .codec import enqueue_spec, retry_to_proto, set_ts, unique_to_proto
 from .common import Ctx, rpc
 
 if TYPE_CHECKING:

@@ -17,14 +17,8 @@ from .._proto.ojs.v1 import (
 from ..errors import BACKEND_UNAVAILABLE, OJSError, invalid
 from ..job_stream import JobStreams
 from ..service import OJSService
-from .codec import (
-    enqueue_spec,
-    failure_report,
-    job_to_proto,
-    py_to_struct,
-    set_ts,
-    struct_to_py,
-)
+from ..values import py_to_struct, struct_to_py
+from .codec import enqueue_spec, failure_report, job_to_proto, set_ts
 from .common import (
     DIRECTIVE_TO_PROTO,
     REQUEST_ID_KEY,
