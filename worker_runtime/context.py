@@ -70,4 +70,4 @@ class JobContext:
 
     async def heartbeat(self) -> None:
         """Extend this job's lease now (the worker also beats on its own timer)."""
-        await self._worker._beat(self.job.id)
+        await self._worker._beat(self._worker.client, self.job.id)

@@ -10,6 +10,7 @@ import inspect
 import logging
 import os
 import signal
+import threading
 import time
 import traceback
 import uuid
@@ -103,7 +104,7 @@ class Worker:
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
         self._consumer: asyncio.Task[None] | None = None
-        self._beater: asyncio.Task[None] | None = None
+        self._beater: _HeartbeatThread | None = None
         self._quiet = False
         self._background: set[asyncio.Task[Any]] = set()
 
@@ -147,7 +148,7 @@ class Worker:
             max_workers=self.concurrency, thread_name_prefix="ojs-handler"
         )
         await self.client.health()  # fails fast on a wrong address
-        self._beater = asyncio.create_task(self._heartbeat_loop(), name="ojs-heartbeats")
+        self._beater = _HeartbeatThread(self, asyncio.get_running_loop())
         self._consumer = asyncio.create_task(self._consume(), name="ojs-consumer")
         ready = asyncio.ensure_future(self._ready.wait())
         await asyncio.wait([ready, self._consumer], return_when=asyncio.FIRST_COMPLETED)
@@ -208,9 +209,7 @@ class Worker:
                 self._cancel_all(SHUTDOWN)
                 await asyncio.wait(pending, timeout=max(5.0, grace))
         if self._beater is not None:
-            self._beater.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._beater
+            await asyncio.to_thread(self._beater.stop)
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         await self.client.close()
@@ -415,19 +414,18 @@ class Worker:
 
     # -- heartbeats
 
-    async def _beat(self, job_id: str) -> None:
+    async def _beat(self, client: Client, job_id: str) -> None:
+        """One heartbeat, on the heartbeat thread's loop; outcomes go back to the worker's."""
         active = self._active.get(job_id)
         if active is None:
             return
         job = active.ctx.job
         try:
-            resp = await self.client.heartbeat(
-                job.id, job.attempt, self.worker_id, active.extend_by
-            )
+            resp = await client.heartbeat(job.id, job.attempt, self.worker_id, active.extend_by)
         except (InvalidStateError, NotFoundError):
             # Cancelled, reclaimed or finished elsewhere: we no longer hold this job.
             active.lost = True
-            self._cancel(active, "cancelled")
+            self._on_loop(self._cancel, active, "cancelled")
             return
         except OJSClientError as err:
             log.warning("heartbeat for %s failed (retrying next interval): %s", job.id, err)
@@ -435,18 +433,64 @@ class Worker:
         if resp.directed_state == worker_pb2.WORKER_STATE_QUIET:
             self._quiet = True
         elif resp.directed_state == worker_pb2.WORKER_STATE_TERMINATE:
-            self._spawn(self.stop())
+            self._on_loop(lambda: self._spawn(self.stop()))
 
-    async def _heartbeat_loop(self) -> None:
+    def _on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
+        assert self._beater is not None
+        self._beater.worker_loop.call_soon_threadsafe(fn, *args)
+
+    async def _heartbeat_loop(self, client: Client) -> None:
         while True:
             now = time.monotonic()
-            due = [a for a in self._active.values() if a.next_beat <= now]
+            # list() copies in one step under the GIL: the worker's loop mutates _active.
+            held = list(self._active.values())
+            due = [a for a in held if a.next_beat <= now]
             for a in due:
                 a.next_beat = now + a.beat_every
             if due:
-                await asyncio.gather(*(self._beat(a.ctx.job.id) for a in due))
-            wait = min((a.next_beat for a in self._active.values()), default=now + 0.1) - now
+                await asyncio.gather(*(self._beat(client, a.ctx.job.id) for a in due))
+            wait = min((a.next_beat for a in held), default=now + 0.1) - now
             await asyncio.sleep(min(max(wait, 0.02), 0.1))
+
+
+class _HeartbeatThread:
+    """Heartbeats on a thread of their own, with their own event loop and gRPC channel.
+
+    A handler that blocks the worker's event loop (CPU-bound code in an ``async def``)
+    must not let its lease lapse while it is still running: the beats would otherwise
+    wait for the loop and the job would be delivered a second time.
+    """
+
+    def __init__(self, worker: Worker, worker_loop: asyncio.AbstractEventLoop) -> None:
+        self.worker_loop = worker_loop
+        self._worker = worker
+        self._loop = asyncio.new_event_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(target=self._run, name="ojs-heartbeats", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._main())
+        self._loop.close()
+
+    async def _main(self) -> None:
+        client = Client(self._worker.url)
+        self._task = asyncio.current_task()
+        try:
+            await self._worker._heartbeat_loop(client)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await client.close()
+
+    def stop(self) -> None:
+        def cancel() -> None:
+            if self._task is not None:
+                self._task.cancel()
+
+        self._loop.call_soon_threadsafe(cancel)
+        self._thread.join(10)
 
 
 def default_concurrency() -> int:

@@ -165,6 +165,28 @@ async def test_heartbeats_keep_a_short_lease(gateway: GatewayProcess, client: Cl
     assert done.state == "completed" and done.attempt == 1 and done.errors == []
 
 
+async def test_a_handler_blocking_its_loop_past_the_lease_is_not_run_twice(
+    gateway: GatewayProcess, client: Client
+) -> None:
+    import time
+
+    q = new_queue()
+    worker = _worker(gateway, q)
+    starts: list[int] = []
+
+    @worker.register("blocking")
+    async def blocking(ctx: JobContext) -> dict[str, Any]:
+        starts.append(ctx.attempt)
+        time.sleep(2.5)  # blocks the worker's event loop for 2.5 leases of 1 s
+        return {"attempt": ctx.attempt}
+
+    async with running(worker):
+        job = await client.enqueue("blocking", [], queue=q, visibility_timeout=1)
+        done = await wait_job(client, job.id, {"completed", "retryable", "discarded"})
+    # Heartbeats ran on their own thread while the loop was blocked: one delivery, no error.
+    assert (done.state, done.attempt, done.errors, starts) == ("completed", 1, [], [1])
+
+
 async def test_server_cancel_reaches_the_handler(gateway: GatewayProcess, client: Client) -> None:
     q = new_queue()
     worker = _worker(gateway, q, heartbeat_interval=0.1)
