@@ -1,6 +1,7 @@
 """Five-minute tour over gRPC with the generated stubs: enqueue, fetch, ack, read back.
 
-Start the gateway first (./scripts/serve), then: .venv/bin/python examples/grpc_tour.py
+Start the gateway first (./scripts/serve); queue `tour` has no worker, so this script
+plays the worker by hand: .venv/bin/python examples/grpc_tour.py
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ async def main() -> None:
         request = job_pb2.EnqueueRequest(
             type="email.send",
             options=job_pb2.EnqueueOptions(
-                queue="email", retry=job_pb2.RetryPolicy(max_attempts=5, jitter=True)
+                queue="tour", retry=job_pb2.RetryPolicy(max_attempts=5, jitter=True)
             ),
         )
         request.args.add().string_value = "user@example.com"
@@ -31,7 +32,7 @@ async def main() -> None:
         print("enqueued", job.id, job_pb2.JobState.Name(job.state))
 
         # Worker: claim it, do the work, acknowledge with a result.
-        fetched = await ojs.Fetch(worker_pb2.FetchRequest(queues=["email"], worker_id="tour-1"))
+        fetched = await ojs.Fetch(worker_pb2.FetchRequest(queues=["tour"], worker_id="tour-1"))
         claimed = fetched.jobs[0]
         print("fetched", claimed.id, "attempt", claimed.attempt, list(claimed.args))
         ack = worker_pb2.AckRequest(job_id=claimed.id)

@@ -111,6 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=float(env("OJS_SHUTDOWN_GRACE", "10")),
         help="seconds in-flight calls get on shutdown (env OJS_SHUTDOWN_GRACE)",
     )
+    serve.add_argument(
+        "--workers",
+        default=env("OJS_WORKERS") or None,
+        metavar="MODULE:WORKER",
+        help="also run a worker fleet (ojs-worker-runtime) for this Worker against "
+        "this gateway (env OJS_WORKERS)",
+    )
+    serve.add_argument(
+        "--worker-processes",
+        type=int,
+        default=int(env("OJS_WORKER_PROCESSES", "2")),
+        help="processes of that fleet (env OJS_WORKER_PROCESSES)",
+    )
     serve.add_argument("--log-level", default=env("OJS_LOG_LEVEL", "INFO"))
     return parser
 
@@ -133,7 +146,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, workers: str | None = None, worker_processes: int = 2) -> None:
+    from .fleet import Fleet
     from .server import Gateway, describe_store
 
     gateway = Gateway(settings)
@@ -149,12 +163,18 @@ async def serve(settings: Settings) -> None:
     )
     if settings.enable_reset:
         log.warning("reset route enabled: POST /ojs/v1/admin/reset empties the store")
+    fleet = None
+    if workers:
+        fleet = Fleet(workers, gateway.grpc_port, worker_processes, settings.shutdown_grace_s)
+        await fleet.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("shutting down (grace %.1fs)", settings.shutdown_grace_s)
+    if fleet is not None:
+        await fleet.stop()  # the workers drain first: they still need the gateway to ack
     await gateway.stop()
     log.info("stopped")
 
@@ -174,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:  # pragma: no cover - uvloop is a dependency; keep running without it
         runner = asyncio.Runner()
     with runner:
-        runner.run(serve(settings))
+        runner.run(serve(settings, args.workers, args.worker_processes))
     return 0
 
 

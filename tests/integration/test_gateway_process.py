@@ -99,3 +99,34 @@ def test_sigterm_reports_not_serving_and_exits_cleanly() -> None:
         "embedded store: in memory only, nothing is kept across a restart"
     )
     assert "stopped" in log
+
+
+def test_serve_with_a_worker_fleet_processes_jobs_and_drains_on_sigterm() -> None:
+    gw = start_gateway("--workers", "examples.celery_tasks:worker", "--worker-processes", "1")
+    try:
+        status, body = call(
+            gw.http_url,
+            "POST",
+            "/ojs/v1/jobs",
+            {
+                "type": "email.send",
+                "args": ["a@example.com", "welcome"],
+                "options": {"queue": "email"},
+            },
+        )
+        assert status == 201
+        job_id = body["job"]["id"]
+        deadline = time.monotonic() + 60
+        state = ""
+        while time.monotonic() < deadline:
+            _, got = call(gw.http_url, "GET", f"/ojs/v1/jobs/{job_id}")
+            state = got["job"]["state"]
+            if state == "completed":
+                break
+            time.sleep(0.2)
+        assert state == "completed"
+        assert got["job"]["result"] == {"message_id": "msg-1"}
+    finally:
+        assert gw.terminate(60) == 0
+    log = "".join(gw.lines)
+    assert "worker fleet stopped (exit 0)" in log
