@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +107,7 @@ class OJSService:
         clock: Clock,
         settings: Settings,
         *,
-        wake_maintenance: Any = None,
+        wake_maintenance: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.events = events
