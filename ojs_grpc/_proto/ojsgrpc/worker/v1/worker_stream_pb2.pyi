@@ -94,6 +94,7 @@ class ConnectRequest(_message.Message):
     NACKS_FIELD_NUMBER: _builtins.int
     HEARTBEAT_FIELD_NUMBER: _builtins.int
     PROGRESS_FIELD_NUMBER: _builtins.int
+    RELEASES_FIELD_NUMBER: _builtins.int
     credits: _builtins.int
     """More jobs the worker is ready to take (added to its window)."""
     @_builtins.property
@@ -108,6 +109,12 @@ class ConnectRequest(_message.Message):
 
     @_builtins.property
     def progress(self) -> _containers.RepeatedCompositeFieldContainer[Global___Progress]: ...
+    @_builtins.property
+    def releases(self) -> _containers.RepeatedCompositeFieldContainer[Global___Release]:
+        """Jobs handed back without a result (unstarted, or interrupted by shutdown):
+        they are available again at once and the attempt is not counted as failed.
+        """
+
     def __init__(
         self,
         *,
@@ -117,10 +124,11 @@ class ConnectRequest(_message.Message):
         nacks: _abc.Iterable[Global___Nack] | None = ...,
         heartbeat: Global___Heartbeat | None = ...,
         progress: _abc.Iterable[Global___Progress] | None = ...,
+        releases: _abc.Iterable[Global___Release] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["heartbeat", b"heartbeat", "hello", b"hello"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acks", b"acks", "credits", b"credits", "heartbeat", b"heartbeat", "hello", b"hello", "nacks", b"nacks", "progress", b"progress"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acks", b"acks", "credits", b"credits", "heartbeat", b"heartbeat", "hello", b"hello", "nacks", b"nacks", "progress", b"progress", "releases", b"releases"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -148,7 +156,7 @@ class ConnectResponse(_message.Message):
     def deliveries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Delivery]: ...
     @_builtins.property
     def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___SettleResult]:
-        """One result per ack and nack received, in the order they arrived."""
+        """One result per ack, nack and release received, in the order they arrived."""
 
     @_builtins.property
     def cancels(self) -> _containers.RepeatedCompositeFieldContainer[Global___CancelRequest]:
@@ -323,6 +331,28 @@ class Nack(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Nack: _TypeAlias = Nack  # noqa: Y015
+
+@_typing.final
+class Release(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    LEASE_TOKEN_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    lease_token: _builtins.str
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+        lease_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "lease_token", b"lease_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Release: _TypeAlias = Release  # noqa: Y015
 
 @_typing.final
 class Heartbeat(_message.Message):
