@@ -1,0 +1,41 @@
+"""Polyglot interop: real gateway processes, on the embedded store and on Redis.
+
+Each test module of this package builds its language's worker or client once and
+runs it against both gateways; every test uses its own queue, so the gateway is
+shared per module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.processes import GatewayProcess, redis_server, start_gateway
+
+
+@pytest.fixture(scope="module", params=["embedded", "redis"])
+def gateway(request: pytest.FixtureRequest) -> Iterator[GatewayProcess]:
+    """A gateway process on the store named by the parameter."""
+    if request.param == "embedded":
+        gw = start_gateway()
+        try:
+            yield gw
+        finally:
+            if gw.proc.poll() is None:
+                gw.terminate()
+        return
+    with redis_server() as redis:
+        gw = start_gateway(redis_url=redis.url)
+        try:
+            yield gw
+        finally:
+            if gw.proc.poll() is None:
+                gw.terminate()
+
+
+@pytest.fixture
+def queue() -> str:
+    """A queue name of this test's own."""
+    return f"interop-{uuid.uuid4().hex[:12]}"
