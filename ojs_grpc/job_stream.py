@@ -8,8 +8,9 @@ lease, frees the credit.
 
 No polling: the store scripts PUBLISH on each queue's channel (``QueueKeys.notify``)
 ``a`` when jobs became available and ``f:<id>`` when a job left ``active``; resume
-publishes ``a`` too. One pub/sub connection per gateway process (:class:`JobStreams`)
-fans the messages out to the local streams. A stream subscribes before its first fetch,
+publishes ``a`` too. One pub/sub connection per gateway process (:class:`QueueSubscriber`)
+fans the messages out to the local listeners: these streams and the worker sessions
+(:mod:`ojs_grpc.worker_sessions`). A stream subscribes before its first fetch,
 so nothing published after that is missed. A slow safety pass (``SAFETY_INTERVAL_S``)
 re-checks every in-flight job and fetches again, so a lost message delays, never stalls.
 """
@@ -21,9 +22,9 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import invalid
 from .model import Job
@@ -31,6 +32,7 @@ from .validation import check_queue
 
 if TYPE_CHECKING:
     from .service import OJSService
+    from .store.redis_store import RedisStore
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,28 @@ MAX_CONCURRENT_LIMIT = 10_000
 SUBSCRIBE_TIMEOUT_S = 5.0
 
 
+class Listener(Protocol):
+    """What the shared subscriber needs of a stream or a worker session."""
+
+    @property
+    def queues(self) -> list[str]: ...
+
+    @property
+    def inflight(self) -> Mapping[str, object]:
+        """Ids of the jobs it holds (delivered, not yet seen to leave ``active``)."""
+        ...
+
+    @property
+    def suspects(self) -> set[str]:
+        """Held jobs a message said left ``active``: to look at again."""
+        ...
+
+    @property
+    def wake(self) -> asyncio.Event: ...
+
+    def has_credit(self) -> bool: ...
+
+
 @dataclass(eq=False)
 class _Stream:
     queues: list[str]
@@ -53,7 +77,6 @@ class _Stream:
     max_concurrent: int
     # job id -> (queue, attempt it was delivered in): the credits in use.
     inflight: dict[str, tuple[str, int]] = field(default_factory=dict)
-    # in-flight jobs to look at again (a message said they left `active`).
     suspects: set[str] = field(default_factory=set)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -61,42 +84,67 @@ class _Stream:
         return len(self.inflight) < self.max_concurrent
 
 
+def check_consumer(queues: list[str], worker_id: str) -> None:
+    """The checks every pushed-jobs consumer (StreamJobs, worker session) passes."""
+    if not worker_id:
+        raise invalid("worker_id", "'worker_id' is required")
+    if not queues:
+        raise invalid("queues", "'queues' must list at least one queue")
+    for i, queue in enumerate(queues):
+        check_queue(queue, f"queues[{i}]")
+
+
+async def left_active(
+    store: RedisStore, held: Mapping[str, tuple[str, int]]
+) -> dict[str, dict[str, Any]]:
+    """Of ``held`` (job id -> (queue, attempt)), the jobs no longer active in that attempt,
+    with their current state document (empty when the job is gone)."""
+    ids = list(held)
+    if not ids:
+        return {}
+    async with store.client.pipeline(transaction=False) as pipe:
+        for job_id in ids:
+            pipe.hget(store.keys.queue(held[job_id][0]).key("jobs"), job_id)
+        docs = await pipe.execute()
+    gone: dict[str, dict[str, Any]] = {}
+    for job_id, raw in zip(ids, docs, strict=True):
+        doc = json.loads(raw) if raw else {}
+        if doc.get("state") != "active" or doc.get("attempt") != held[job_id][1]:
+            gone[job_id] = doc
+    return gone
+
+
+async def held_back(store: RedisStore, queues: list[str]) -> bool:
+    """True when an unpaused queue of ``queues`` has available jobs (a fetch that got none
+    of them was held back by a rate limit)."""
+    async with store.client.pipeline(transaction=False) as pipe:
+        for queue in queues:
+            qk = store.keys.queue(queue)
+            pipe.exists(qk.paused)
+            pipe.zcard(qk.key("available"))
+        replies = await pipe.execute()
+    return any(not paused and count for paused, count in zip(*[iter(replies)] * 2, strict=True))
+
+
 class JobStreams:
-    """Every StreamJobs stream of one gateway, and their shared pub/sub subscriber."""
+    """Every StreamJobs stream of one gateway; owns the gateway's :class:`QueueSubscriber`."""
 
     def __init__(self, service: OJSService) -> None:
         self.service = service
-        self._pubsub: Any = None
-        self._reader: asyncio.Task[None] | None = None
-        self._channels: dict[str, set[_Stream]] = {}
-        self._confirmed: dict[str, asyncio.Event] = {}
-        self._streams: set[_Stream] = set()
-        self._lock = asyncio.Lock()
-        self._stopping = False
+        self.subscriber = QueueSubscriber(service)
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Shutdown: wake every stream so it ends (the caller answers UNAVAILABLE)."""
-        self._stopping = True
-        for stream in self._streams:
-            stream.wake.set()
+        """Shutdown: wake every stream and session so it ends (with UNAVAILABLE)."""
+        self.subscriber.stop()
 
     async def close(self) -> None:
-        self.stop()
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-            self._reader = None
-        if self._pubsub is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._pubsub.aclose(), SUBSCRIBE_TIMEOUT_S)
-            self._pubsub = None
+        await self.subscriber.close()
 
     @property
     def stopping(self) -> bool:
-        return self._stopping or self.service.draining
+        return self.subscriber.stopping
 
     # -- streams -------------------------------------------------------------------------
 
@@ -107,28 +155,22 @@ class JobStreams:
         """Validate, subscribe, and yield the stream's job iterator; unsubscribe on exit.
 
         Once this yields, every later enqueue on ``queues`` wakes the stream."""
-        if not worker_id:
-            raise invalid("worker_id", "'worker_id' is required")
-        if not queues:
-            raise invalid("queues", "'queues' must list at least one queue")
-        for i, queue in enumerate(queues):
-            check_queue(queue, f"queues[{i}]")
+        check_consumer(queues, worker_id)
         if max_concurrent < 0:
             raise invalid("max_concurrent", "'max_concurrent' must be >= 0")
         stream = _Stream(list(queues), worker_id, min(max(1, max_concurrent), MAX_CONCURRENT_LIMIT))
         jobs = self._deliver(stream)
         try:
-            await self._register(stream)
-            yield jobs
+            async with self.subscriber.listening(stream):
+                yield jobs
         finally:
             await jobs.aclose()
-            await self._unregister(stream)
 
     async def _deliver(self, s: _Stream) -> AsyncGenerator[Job, None]:
         """Jobs for stream ``s`` until shutdown; waits (never polls) while it has none."""
         next_sweep = time.monotonic() + SAFETY_INTERVAL_S
         while not self.stopping:
-            _raise_if_cancelled()
+            raise_if_cancelled()
             s.wake.clear()  # anything published from here on sets it again
             if time.monotonic() >= next_sweep:
                 s.suspects.update(s.inflight)
@@ -148,45 +190,66 @@ class JobStreams:
                     yield job
                 if jobs:
                     continue
-                if await self._held_back(s):
+                if await held_back(self.service.store, s.queues):
                     wait = HELD_BACK_RETRY_S
-            _raise_if_cancelled()
-            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
-            # (client gone) that races with the wake-up.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(0.0, min(wait, next_sweep - time.monotonic()))):
-                    await s.wake.wait()
+            raise_if_cancelled()
+            await wait_for_wake(s.wake, min(wait, next_sweep - time.monotonic()))
 
     async def _settle(self, s: _Stream) -> None:
         """Free the credits of suspect jobs no longer active in their delivered attempt."""
-        ids = [job_id for job_id in s.suspects if job_id in s.inflight]
+        suspects = {job_id: s.inflight[job_id] for job_id in s.suspects if job_id in s.inflight}
         s.suspects.clear()
-        if not ids:
-            return
-        store = self.service.store
-        async with store.client.pipeline(transaction=False) as pipe:
-            for job_id in ids:
-                pipe.hget(store.keys.queue(s.inflight[job_id][0]).key("jobs"), job_id)
-            docs = await pipe.execute()
-        for job_id, raw in zip(ids, docs, strict=True):
-            doc = json.loads(raw) if raw else {}
-            if doc.get("state") != "active" or doc.get("attempt") != s.inflight[job_id][1]:
-                del s.inflight[job_id]
+        for job_id in await left_active(self.service.store, suspects):
+            del s.inflight[job_id]
 
-    async def _held_back(self, s: _Stream) -> bool:
-        """True when an unpaused queue of ``s`` has available jobs the fetch did not give."""
-        store = self.service.store
-        async with store.client.pipeline(transaction=False) as pipe:
-            for queue in s.queues:
-                qk = store.keys.queue(queue)
-                pipe.exists(qk.paused)
-                pipe.zcard(qk.key("available"))
-            replies = await pipe.execute()
-        return any(not paused and count for paused, count in zip(*[iter(replies)] * 2, strict=True))
 
-    # -- the shared subscriber ---------------------------------------------------------------
+class QueueSubscriber:
+    """The gateway's one pub/sub connection on the queues' notify channels, fanning the
+    wake-ups out to every registered :class:`Listener` (streams and worker sessions)."""
 
-    async def _register(self, s: _Stream) -> None:
+    def __init__(self, service: OJSService) -> None:
+        self.service = service
+        self._pubsub: Any = None
+        self._reader: asyncio.Task[None] | None = None
+        self._channels: dict[str, set[Listener]] = {}
+        self._confirmed: dict[str, asyncio.Event] = {}
+        self.listeners: set[Listener] = set()
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Shutdown: wake every listener so it ends."""
+        self._stopping = True
+        for listener in self.listeners:
+            listener.wake.set()
+
+    async def close(self) -> None:
+        self.stop()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._pubsub.aclose(), SUBSCRIBE_TIMEOUT_S)
+            self._pubsub = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping or self.service.draining
+
+    @contextlib.asynccontextmanager
+    async def listening(self, listener: Listener) -> AsyncIterator[None]:
+        """Registered for the body: once entered, every later message on the listener's
+        queues reaches it."""
+        try:
+            await self._register(listener)
+            yield
+        finally:
+            await self._unregister(listener)
+
+    async def _register(self, s: Listener) -> None:
         waits: list[asyncio.Event] = []
         async with self._lock:
             if self._pubsub is None:
@@ -198,29 +261,29 @@ class JobStreams:
                 self._reader = asyncio.create_task(self._read(), name="job-streams")
             for queue in dict.fromkeys(s.queues):
                 channel = self.service.store.keys.queue(queue).notify
-                streams = self._channels.get(channel)
-                if streams is None:
-                    streams = self._channels[channel] = set()
+                listeners = self._channels.get(channel)
+                if listeners is None:
+                    listeners = self._channels[channel] = set()
                     waits.append(self._confirmed.setdefault(channel, asyncio.Event()))
                     await self._pubsub.subscribe(channel)
                 elif channel in self._confirmed:
                     waits.append(self._confirmed[channel])
-                streams.add(s)
-            self._streams.add(s)
+                listeners.add(s)
+            self.listeners.add(s)
         for event in waits:  # the server has the subscription: nothing later is missed
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), SUBSCRIBE_TIMEOUT_S)
 
-    async def _unregister(self, s: _Stream) -> None:
-        self._streams.discard(s)
+    async def _unregister(self, s: Listener) -> None:
+        self.listeners.discard(s)
         dropped: list[str] = []
         for queue in dict.fromkeys(s.queues):
             channel = self.service.store.keys.queue(queue).notify
-            streams = self._channels.get(channel)
-            if streams is None:
+            listeners = self._channels.get(channel)
+            if listeners is None:
                 continue
-            streams.discard(s)
-            if not streams:
+            listeners.discard(s)
+            if not listeners:
                 del self._channels[channel]
                 dropped.append(channel)
         if dropped and self._pubsub is not None:
@@ -240,16 +303,16 @@ class JobStreams:
                 raise
             except Exception:  # connection trouble: redis-py resubscribes on reconnect
                 log.warning("job stream subscriber failed; retrying", exc_info=True)
-                self._wake_all()  # messages may have been lost: every stream looks again
+                self._wake_all()  # messages may have been lost: every listener looks again
                 await asyncio.sleep(0.5)
                 continue
             if message is not None:
                 self._dispatch(message)
 
     def _wake_all(self) -> None:
-        for stream in self._streams:
-            stream.suspects.update(stream.inflight)
-            stream.wake.set()
+        for listener in self.listeners:
+            listener.suspects.update(listener.inflight)
+            listener.wake.set()
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         channel = _text(message.get("channel"))
@@ -262,20 +325,29 @@ class JobStreams:
         if kind != "message":
             return
         data = _text(message.get("data"))
-        streams = self._channels.get(channel, ())
+        listeners = self._channels.get(channel, ())
         if data == NOTIFY_AVAILABLE:
-            for stream in streams:
-                if stream.has_credit():
-                    stream.wake.set()
+            for listener in listeners:
+                if listener.has_credit():
+                    listener.wake.set()
         elif data.startswith(NOTIFY_LEFT_ACTIVE):
             job_id = data[len(NOTIFY_LEFT_ACTIVE) :]
-            for stream in streams:
-                if job_id in stream.inflight:
-                    stream.suspects.add(job_id)
-                    stream.wake.set()
+            for listener in listeners:
+                if job_id in listener.inflight:
+                    listener.suspects.add(job_id)
+                    listener.wake.set()
 
 
-def _raise_if_cancelled() -> None:
+async def wait_for_wake(wake: asyncio.Event, timeout: float) -> None:
+    """Wait until ``wake`` is set or ``timeout`` seconds pass."""
+    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+    # (client gone) that races with the wake-up.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(max(0.0, timeout)):
+            await wake.wait()
+
+
+def raise_if_cancelled() -> None:
     """Honour a cancellation (the client went away) that a Redis call swallowed.
 
     redis-py (and fakeredis) can lose a CancelledError delivered while a command is in
@@ -291,4 +363,4 @@ def _text(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
-__all__ = ["JobStreams"]
+__all__ = ["JobStreams", "Listener", "QueueSubscriber"]

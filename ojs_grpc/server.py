@@ -15,10 +15,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from ._proto.ojs.v1 import service_pb2, service_pb2_grpc
+from ._proto.ojsgrpc.worker.v1 import worker_stream_pb2, worker_stream_pb2_grpc
 from .clock import Clock, SystemClock
 from .config import Settings
 from .events import EventLog
 from .grpc_api.servicer import OJSServicer
+from .grpc_api.worker_stream import WorkerStreamServicer
 from .http.app import HttpBinding
 from .job_stream import JobStreams
 from .level4 import apply_queue_rate_limits
@@ -27,10 +29,12 @@ from .service import OJSService
 from .store.embedded import PERSISTENCE_NOTE, embedded_store
 from .store.keys import Keys
 from .store.redis_store import RedisStore
+from .worker_sessions import WorkerSessions
 
 log = logging.getLogger("ojs_grpc")
 
 SERVICE_NAME = service_pb2.DESCRIPTOR.services_by_name["OJSService"].full_name
+WORKER_STREAM_NAME = worker_stream_pb2.DESCRIPTOR.services_by_name["WorkerStreamService"].full_name
 
 
 def split_addr(addr: str) -> tuple[str, int]:
@@ -78,6 +82,7 @@ class Gateway:
         )
         self.maintenance.workflows = self.service.workflows
         self.job_streams = JobStreams(self.service)
+        self.worker_sessions = WorkerSessions(self.service, self.job_streams.subscriber)
         self.health = health.aio.HealthServicer()
         self.grpc_port = 0
         self.http_port = 0
@@ -107,8 +112,13 @@ class Gateway:
         )
         servicer = OJSServicer(self.service, self.job_streams)
         service_pb2_grpc.add_OJSServiceServicer_to_server(servicer, server)
+        worker_stream_pb2_grpc.add_WorkerStreamServiceServicer_to_server(
+            WorkerStreamServicer(self.worker_sessions), server
+        )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
-        reflection.enable_server_reflection((SERVICE_NAME, reflection.SERVICE_NAME), server)
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, WORKER_STREAM_NAME, reflection.SERVICE_NAME), server
+        )
         self.grpc_port = server.add_insecure_port(self.settings.grpc_addr)
         await server.start()
         self._grpc = server

@@ -9,9 +9,10 @@ state change is one atomic store script.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from .cron_service import CronService
 from .errors import (
     DUPLICATE,
     INVALID_STATE,
+    NOT_FOUND,
     PAYLOAD_TOO_LARGE,
     OJSError,
     invalid,
@@ -42,7 +44,15 @@ from .model import (
     RetryPolicy,
 )
 from .store.records import dumps, new_parts
-from .store.redis_store import Outcome, RedisStore
+from .store.redis_store import (
+    AckOp,
+    BeatOp,
+    FailOp,
+    Outcome,
+    RedisStore,
+    ReleaseOp,
+    WorkerOp,
+)
 from .validation import check_queue, check_spec
 from .workflows import WorkflowEngine
 
@@ -52,6 +62,8 @@ log = logging.getLogger(__name__)
 CONFORMANCE_LEVEL = 4
 MAX_ERROR_HISTORY = 20
 DIRECTIVES = ("running", "quiet", "terminate")
+# Manifest extension naming our bidirectional worker session (ojs_grpc/worker_sessions.py).
+WORKER_STREAM_EXTENSION = "ojsgrpc.worker.v1.WorkerStreamService"
 
 
 @dataclass
@@ -75,6 +87,75 @@ class FailureReport:
             if isinstance(value, str) and value:
                 return value
         return self.code
+
+
+@dataclass
+class Settlement:
+    """One ACK (``kind`` "ack"), NACK ("nack") or RELEASE ("release") of a batch."""
+
+    kind: str
+    job_id: str
+    lease_token: int | None = None
+    # The job's queue when the caller knows it (saves looking it up).
+    queue: str | None = None
+    result: Any = None
+    has_result: bool = False
+    report: FailureReport | None = None
+    requeue: bool = False
+
+
+@dataclass
+class Settled:
+    """The outcome of one :class:`Settlement`: ``status`` is ``ok`` (``job`` as it is now)
+    or the refusal (``not_found``, ``conflict``, ``stale``, ``not_owner``, ``invalid``)
+    with the ``error`` the unary call raises; ``state`` is the job's state on conflict."""
+
+    job_id: str
+    status: str
+    job: Job | None = None
+    error: OJSError | None = None
+    state: str = ""
+
+    @classmethod
+    def refused(cls, job_id: str, error: OJSError, status: str = "", state: str = "") -> Settled:
+        default = "not_found" if error.code == NOT_FOUND else "invalid"
+        return cls(job_id, status or default, error=error, state=state)
+
+    @classmethod
+    def of(cls, item: Settlement, outcome: Outcome) -> Settled:
+        try:
+            OJSService._check(outcome, item.job_id, item.kind)
+        except OJSError as err:
+            state = outcome.detail if outcome.status == "conflict" else ""
+            return cls(item.job_id, outcome.status, error=err, state=state)
+        return cls(item.job_id, "ok", outcome.job)
+
+    def unwrap(self) -> Job:
+        """The settled job, or the refusal raised."""
+        if self.error is not None:
+            raise self.error
+        assert self.job is not None
+        return self.job
+
+
+@dataclass
+class ProgressReport:
+    """How far a running job got (worker session ``Progress``)."""
+
+    job: Job
+    lease_token: int | None
+    fraction: float
+    message: str = ""
+    data: dict[str, Any] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What is kept with the job and carried by the ``job.progress`` event."""
+        out: dict[str, Any] = {"fraction": self.fraction}
+        if self.message:
+            out["message"] = self.message
+        if self.data:
+            out["data"] = self.data
+        return out
 
 
 @dataclass
@@ -132,7 +213,7 @@ class OJSService:
             "conformance_level": CONFORMANCE_LEVEL,
             "protocols": ["http", "grpc"],
             "backend": "redis",
-            "extensions": ["lease_token", UNIQUE_STRENGTH_EXTENSION],
+            "extensions": ["lease_token", UNIQUE_STRENGTH_EXTENSION, WORKER_STREAM_EXTENSION],
             "schema_validation": False,
         }
 
@@ -274,8 +355,9 @@ class OJSService:
                 await self.workflows.after_transition(expired)
         if result.jobs:
             self._wake_maintenance()
-        for job in result.jobs:
-            await self.events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
+            async with self._event_batch() as (events, _):
+                for job in result.jobs:
+                    await events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
         return result.jobs
 
     async def ack(
@@ -288,22 +370,8 @@ class OJSService:
         worker_id: str | None = None,
     ) -> Job:
         """ACK: active -> completed, storing ``result``."""
-        outcome = await self.store.ack(
-            job_id,
-            self.clock.now_ms(),
-            result,
-            has_result=has_result,
-            lease_token=lease_token,
-            worker_id=worker_id,
-        )
-        job = self._require(outcome, job_id, "ack")
-        duration = (job.completed_at or 0) - (job.started_at or 0)
-        data: dict[str, Any] = {"attempt": job.attempt, "duration_ms": duration}
-        if has_result:
-            data["result"] = result
-        await self.events.emit("job.completed", job, **data)
-        await self.workflows.after_transition(job)
-        return job
+        item = Settlement("ack", job_id, lease_token, result=result, has_result=has_result)
+        return (await self.settle([item], worker_id))[0].unwrap()
 
     async def nack(
         self,
@@ -315,50 +383,157 @@ class OJSService:
         worker_id: str | None = None,
     ) -> Job:
         """FAIL: record the error, then retry, requeue or discard per the policy."""
-        if not report.message:
-            raise invalid("error.message", "'error.message' is required")
-        for _ in range(5):
-            job = await self.get_job(job_id)
-            if job.state is not JobState.ACTIVE:
-                raise invalid_state(job_id, job.state.value, "nack")
-            error_type = report.error_type()
-            if self.settings.conformance_hooks and error_type == report.code and not report.type:
-                error_type = _guess_error_type(report.message)
-            decision = decide_failure(
-                job.retry,
-                job.attempt,
-                job.max_attempts,
-                error_type,
-                handler_code=report.code,
-                requeue=requeue,
-            )
-            now = self.clock.now_ms()
-            entry = self._error_entry(report, error_type, job.attempt, now)
-            errors = [*job.errors, entry][-MAX_ERROR_HISTORY:]
-            outcome = await self.store.fail(
-                job,
-                now,
-                decision.outcome.value,
-                decision.delay_ms,
-                errors,
-                lease_token=lease_token,
-                worker_id=worker_id,
-            )
-            if outcome.status == "moved":
-                continue  # the attempt changed between our read and the script: decide again
-            failed = self._require(outcome, job_id, "nack")
-            await self._emit_failure(failed, decision.outcome, entry)
-            await self.workflows.after_transition(failed)
-            if decision.outcome is FailOutcome.RETRY:
-                self._wake_maintenance()
-            return failed
-        raise OJSError(INVALID_STATE, f"job '{job_id}' kept changing under the nack; retry")
+        item = Settlement("nack", job_id, lease_token, report=report, requeue=requeue)
+        return (await self.settle([item], worker_id))[0].unwrap()
 
-    async def _emit_failure(self, job: Job, outcome: FailOutcome, entry: dict[str, Any]) -> None:
+    async def settle(
+        self, items: Sequence[Settlement], worker_id: str | None = None
+    ) -> list[Settled]:
+        """ACK, NACK and RELEASE many jobs at once, each its own atomic transition.
+
+        The outcomes come back in the order of ``items``; a refusal is reported, never
+        raised. Round trips are shared by the batch: one for unknown queues, one to read
+        the nacked jobs, one for every transition script, one for the events."""
+        done: list[Settled | None] = [None] * len(items)
+        for i, item in enumerate(items):
+            if not item.job_id:
+                done[i] = Settled.refused(item.job_id, invalid("job_id", "'job_id' is required"))
+            elif item.kind == "nack" and (item.report is None or not item.report.message):
+                error = invalid("error.message", "'error.message' is required")
+                done[i] = Settled.refused(item.job_id, error)
+        queues = {i: item.queue for i, item in enumerate(items) if done[i] is None}
+        unknown = [i for i, queue in queues.items() if queue is None]
+        found = await self.store.queues_of([items[i].job_id for i in unknown])
+        for i, queue in zip(unknown, found, strict=True):
+            queues[i] = queue
+            if queue is None:
+                done[i] = Settled.refused(items[i].job_id, not_found("job", items[i].job_id))
+        failures: dict[int, tuple[FailOutcome, dict[str, Any]]] = {}
+        pending = [i for i in range(len(items)) if done[i] is None]
+        for _ in range(5):
+            if not pending:
+                break
+            ops = await self._settle_ops(items, pending, queues, done, failures, worker_id)
+            outcomes = await self.store.apply([op for _, op in ops], self.clock.now_ms())
+            pending = []
+            for (i, _), outcome in zip(ops, outcomes, strict=True):
+                if outcome.status == "moved":
+                    pending.append(i)  # the attempt changed between our read and the script
+                else:
+                    done[i] = Settled.of(items[i], outcome)
+        for i in pending:
+            error = OJSError(
+                INVALID_STATE, f"job '{items[i].job_id}' kept changing under the nack; retry"
+            )
+            done[i] = Settled.refused(items[i].job_id, error)
+        settled = [d for d in done if d is not None]
+        assert len(settled) == len(items)  # every item was settled or refused above
+        await self._after_settle(items, settled, failures, worker_id)
+        return settled
+
+    async def _settle_ops(
+        self,
+        items: Sequence[Settlement],
+        pending: list[int],
+        queues: dict[int, str | None],
+        done: list[Settled | None],
+        failures: dict[int, tuple[FailOutcome, dict[str, Any]]],
+        worker_id: str | None,
+    ) -> list[tuple[int, WorkerOp]]:
+        """The store transitions of the pending items; nacks are decided from a fresh read."""
+        nacks = [i for i in pending if items[i].kind == "nack"]
+        read = await self.store.get_many([(queues[i] or "", items[i].job_id) for i in nacks])
+        jobs = dict(zip(nacks, read, strict=True))
+        now = self.clock.now_ms()
+        ops: list[tuple[int, WorkerOp]] = []
+        for i in pending:
+            item, queue = items[i], queues[i] or ""
+            if item.kind == "ack":
+                op: WorkerOp = AckOp(
+                    item.job_id, queue, item.result, item.has_result, item.lease_token, worker_id
+                )
+            elif item.kind == "release":
+                op = ReleaseOp(item.job_id, queue, item.lease_token, worker_id)
+            else:
+                job = jobs[i]
+                if job is None:
+                    done[i] = Settled.refused(item.job_id, not_found("job", item.job_id))
+                    continue
+                if job.state is not JobState.ACTIVE:
+                    error = invalid_state(item.job_id, job.state.value, "nack")
+                    done[i] = Settled.refused(item.job_id, error, "conflict", job.state.value)
+                    continue
+                assert item.report is not None
+                outcome, delay_ms, entry = self._decide_failure(job, item.report, item.requeue, now)
+                failures[i] = (outcome, entry)
+                errors = [*job.errors, entry][-MAX_ERROR_HISTORY:]
+                op = FailOp(job, outcome.value, delay_ms, errors, item.lease_token, worker_id)
+            ops.append((i, op))
+        return ops
+
+    def _decide_failure(
+        self, job: Job, report: FailureReport, requeue: bool, now: int
+    ) -> tuple[FailOutcome, int, dict[str, Any]]:
+        error_type = report.error_type()
+        if self.settings.conformance_hooks and error_type == report.code and not report.type:
+            error_type = _guess_error_type(report.message)
+        decision = decide_failure(
+            job.retry,
+            job.attempt,
+            job.max_attempts,
+            error_type,
+            handler_code=report.code,
+            requeue=requeue,
+        )
+        entry = self._error_entry(report, error_type, job.attempt, now)
+        return decision.outcome, decision.delay_ms, entry
+
+    async def _after_settle(
+        self,
+        items: Sequence[Settlement],
+        settled: list[Settled],
+        failures: dict[int, tuple[FailOutcome, dict[str, Any]]],
+        worker_id: str | None,
+    ) -> None:
+        """Events, workflow advance and wake-ups of the settled jobs, as the unary calls had."""
+        ok = [(i, s.job) for i, s in enumerate(settled) if s.job is not None]
+        if not ok:
+            return
+        async with self._event_batch() as (events, pipe):
+            for i, job in ok:
+                item = items[i]
+                if item.kind == "ack":
+                    duration = (job.completed_at or 0) - (job.started_at or 0)
+                    data: dict[str, Any] = {"attempt": job.attempt, "duration_ms": duration}
+                    if item.has_result:
+                        data["result"] = item.result
+                    await events.emit("job.completed", job, **data)
+                elif item.kind == "nack":
+                    await self._emit_failure(events, job, *failures[i])
+                else:
+                    await events.emit("job.released", job, worker_id=worker_id or "")
+            self.store.forget_worker_jobs(pipe, worker_id or "", [(j.queue, j.id) for _, j in ok])
+        for _, job in ok:
+            await self.workflows.after_transition(job)
+        if any(outcome is FailOutcome.RETRY for outcome, _ in failures.values()):
+            self._wake_maintenance()
+
+    @contextlib.asynccontextmanager
+    async def _event_batch(self) -> AsyncIterator[tuple[EventLog, Any]]:
+        """An event log whose appends are buffered on one pipeline (also yielded, for other
+        writes that can ride along) and sent in one round trip on exit."""
+        async with self.store.client.pipeline(transaction=False) as pipe:
+            yield EventLog(pipe, self.store.keys, self.clock, self.settings.max_events), pipe
+            await pipe.execute()
+
+    @staticmethod
+    async def _emit_failure(
+        events: EventLog, job: Job, outcome: FailOutcome, entry: dict[str, Any]
+    ) -> None:
         brief = {k: entry[k] for k in ("code", "type", "message") if k in entry}
-        await self.events.emit("job.failed", job, attempt=job.attempt, error=brief)
+        await events.emit("job.failed", job, attempt=job.attempt, error=brief)
         if outcome is FailOutcome.RETRY:
-            await self.events.emit(
+            await events.emit(
                 "job.retrying",
                 job,
                 attempt=job.attempt,
@@ -367,9 +542,7 @@ class OJSService:
                 error=brief,
             )
         elif outcome in (FailOutcome.DISCARD, FailOutcome.DEAD_LETTER):
-            await self.events.emit(
-                "job.discarded", job, total_attempts=job.attempt, last_error=brief
-            )
+            await events.emit("job.discarded", job, total_attempts=job.attempt, last_error=brief)
 
     @staticmethod
     def _error_entry(
@@ -438,6 +611,37 @@ class OJSService:
             worker_id, [j for j, _ in result.extended], result.directive
         )
         return result
+
+    async def heartbeat_leases(
+        self, worker_id: str, leases: Sequence[Job], extend_ms: int | None = None
+    ) -> tuple[str, list[Outcome]]:
+        """BEAT for a worker session: extend each lease it holds (``leases``: the jobs as
+        delivered, their attempt is the lease token) in one round trip; returns the
+        worker's directive and one store outcome per lease (``detail``: new deadline)."""
+        extend_ms = self._bounded_extend(extend_ms)
+        directive = await self._worker_directive(worker_id)
+        ops = [BeatOp(job.id, job.queue, extend_ms, job.attempt, worker_id) for job in leases]
+        outcomes = await self.store.apply(ops, self.clock.now_ms())
+        held = [job.id for job, outcome in zip(leases, outcomes, strict=True) if outcome.ok]
+        return await self._directive_hook(worker_id, held, directive), outcomes
+
+    async def report_progress(
+        self, worker_id: str, reports: Sequence[ProgressReport], extend_ms: int | None = None
+    ) -> list[Outcome]:
+        """PROGRESS (worker session): keep each report with its job and extend that lease,
+        fenced like a heartbeat; emits ``job.progress`` for every report accepted."""
+        extend_ms = self._bounded_extend(extend_ms)
+        ops = [
+            BeatOp(r.job.id, r.job.queue, extend_ms, r.lease_token, worker_id, dumps(r.summary()))
+            for r in reports
+        ]
+        outcomes = await self.store.apply(ops, self.clock.now_ms())
+        accepted = [r for r, outcome in zip(reports, outcomes, strict=True) if outcome.ok]
+        if accepted:
+            async with self._event_batch() as (events, _):
+                for r in accepted:
+                    await events.emit("job.progress", r.job, attempt=r.job.attempt, **r.summary())
+        return outcomes
 
     def _bounded_extend(self, extend_ms: int | None) -> int | None:
         """A requested lease extension, capped at ``settings.max_heartbeat_extend_ms``."""

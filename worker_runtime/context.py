@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 
 class JobContext:
-    """The running job: ``args``, ``job``, ``attempt``, ``heartbeat()``, cancellation.
+    """The running job: ``args``, ``job``, ``attempt``, ``heartbeat()``, ``progress()``,
+    cancellation.
 
     ``cancelled`` turns true when the job must stop (its execution timeout passed, the worker
     is shutting down past its grace period, or the server no longer holds the job for us:
@@ -70,4 +71,13 @@ class JobContext:
 
     async def heartbeat(self) -> None:
         """Extend this job's lease now (the worker also beats on its own timer)."""
-        await self._worker._beat(self._worker.client, self.job.id)
+        await self._worker.heartbeat_now(self.job.id)
+
+    async def progress(
+        self, fraction: float, message: str | None = None, data: dict[str, Any] | None = None
+    ) -> None:
+        """Report how far the job got (``fraction`` 0.0 to 1.0, a message, JSON data).
+
+        On the gateway's worker session the report is kept with the job, emitted as a
+        ``job.progress`` event and extends the lease; other servers only get a heartbeat."""
+        await self._worker.report_progress(self.job.id, fraction, message, data)

@@ -1,4 +1,9 @@
-"""One worker process: consume (StreamJobs, else Fetch polling), execute, ack/nack, heartbeat."""
+"""One worker process: consume, execute, ack/nack, heartbeat.
+
+Transports, best first (``Worker(transport="auto")``): the gateway's worker session
+(``ojsgrpc.worker.v1.WorkerStreamService.Connect``, when the Manifest announces it):
+credits, batched deliveries, acks and nacks in batches, heartbeats and progress in band;
+else the standard ``StreamJobs``; else ``Fetch`` polling, so any OJS gRPC server works."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import inspect
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 import traceback
@@ -22,7 +28,9 @@ from typing import Any, TypeVar
 import grpc
 
 from ojs_grpc._proto.ojs.v1 import job_pb2, worker_pb2
+from ojs_grpc._proto.ojsgrpc.worker.v1 import worker_stream_pb2 as ws
 from ojs_grpc.client import Client, InvalidStateError, NotFoundError, OJSClientError
+from ojs_grpc.client._values import py_to_struct, set_duration
 from ojs_grpc.client.client import job_from_proto
 
 from .context import JobContext
@@ -37,6 +45,13 @@ _M = TypeVar("_M", bound=Middleware)
 
 SHUTDOWN = "shutdown"
 TIMEOUT = "timeout"
+# Manifest extension of the gateway's worker session (ojs_grpc/worker_sessions.py).
+SESSION_EXTENSION = "ojsgrpc.worker.v1.WorkerStreamService"
+TRANSPORTS = ("auto", "session", "stream", "fetch")
+# Settles (acks, nacks, releases) wait at most this long, or until this many are pending,
+# before they go out together in one session message.
+FLUSH_DELAY_S = 0.001
+FLUSH_MAX = 64
 
 
 class HandlerNotFound(Exception):
@@ -52,6 +67,75 @@ class _Active:
     extend_by: float | None = None
     lost: bool = False
     outcome: list[str] = field(default_factory=list)
+    # The session it was delivered on (None: StreamJobs or Fetch); while that session is
+    # open its heartbeats go in band and the heartbeat thread only backs them up.
+    link: _SessionLink | None = None
+
+
+class _SessionLink:
+    """The writing side of one worker session: parts are merged into one pending message
+    and written together (settles after ``FLUSH_DELAY_S`` or ``FLUSH_MAX`` of them;
+    credits, heartbeats and progress at once), by one writer task."""
+
+    def __init__(self, call: Any) -> None:
+        self.call = call
+        self.closed = False
+        self._pending = ws.ConnectRequest()
+        self._settles = 0
+        self._due = asyncio.Event()
+        self._timer: asyncio.TimerHandle | None = None
+        self._closing = False
+        self._writer = asyncio.create_task(self._write_loop(), name="ojs-session-writer")
+        # Set by every heartbeat answer: the gateway has read all we wrote before the beat.
+        self.beat_answered = asyncio.Event()
+
+    def add(self, *, urgent: bool = False, **parts: Any) -> None:
+        """Merge ``parts`` (ConnectRequest fields: ``credits``, ``acks``, ...) into the
+        pending message."""
+        msg = self._pending
+        for name, value in parts.items():
+            if name == "credits":
+                msg.credits += value
+            elif name == "heartbeat":
+                msg.heartbeat.CopyFrom(value)
+            else:
+                getattr(msg, name).append(value)
+                if name in ("acks", "nacks", "releases"):
+                    self._settles += 1
+        if urgent or self._settles >= FLUSH_MAX:
+            self._due.set()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(FLUSH_DELAY_S, self._due.set)
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._due.wait()
+            self._due.clear()
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            msg, self._pending, self._settles = self._pending, ws.ConnectRequest(), 0
+            if msg.ListFields() and not self.closed:
+                try:
+                    await self.call.write(msg)
+                except Exception:  # the call is gone: the worker replays what is unanswered
+                    self.closed = True
+            if self._closing:
+                return
+
+    async def close(self) -> None:
+        """Write what is pending, then end our side of the call."""
+        self._closing = True
+        self._due.set()
+        await self._writer
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                await self.call.done_writing()
+
+    def abort(self) -> None:
+        """The call ended: nothing more is written."""
+        self.closed = True
+        self._due.set()
 
 
 class Worker:
@@ -77,9 +161,12 @@ class Worker:
         grace: float = 30.0,
         poll_interval: float = 1.0,
         use_stream: bool = True,
+        transport: str = "auto",
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}")
         if not queues:
             raise ValueError("a worker needs at least one queue")
         self.url = url
@@ -92,10 +179,14 @@ class Worker:
         self.grace = grace
         self.poll_interval = poll_interval
         self.use_stream = use_stream
+        self.transport = transport if use_stream or transport != "auto" else "fetch"
+        """Wanted: ``auto`` (session if announced, else StreamJobs, else Fetch) or one."""
+        self.transport_used: str | None = None
+        """``session``, ``stream`` or ``fetch`` once consuming."""
         self.handlers: dict[str, Handler] = {}
         self.middlewares: list[Middleware] = []
         self.streaming: bool | None = None
-        """True once StreamJobs is in use, False after falling back to Fetch polling."""
+        """True once jobs are pushed (session or StreamJobs), False when polling Fetch."""
         self._client: Client | None = None
         self._active: dict[str, _Active] = {}
         self._slots: asyncio.Semaphore | None = None
@@ -107,6 +198,12 @@ class Worker:
         self._beater: _HeartbeatThread | None = None
         self._quiet = False
         self._background: set[asyncio.Task[Any]] = set()
+        self._jobs_done = 0
+        # The open worker session and the credits granted on it not yet used.
+        self._link: _SessionLink | None = None
+        self._credit = 0
+        # Session settles not answered yet: job id -> (ConnectRequest field, part).
+        self._unsettled: dict[str, tuple[str, Any]] = {}
 
     # -- registration
 
@@ -137,6 +234,17 @@ class Worker:
     @property
     def active_jobs(self) -> int:
         return len(self._active)
+
+    @property
+    def jobs_done(self) -> int:
+        """Jobs this worker finished running (any outcome), since it started."""
+        return self._jobs_done
+
+    def quiet(self) -> None:
+        """Take no new work; jobs already running go on (SIGTSTP, QUIET directive)."""
+        self._quiet = True
+        if self._link is not None:  # the session delivers no more against open credits
+            self._beat_session(self._link, worker_pb2.WORKER_STATE_QUIET)
 
     async def wait_ready(self) -> None:
         await self._ready.wait()
@@ -197,10 +305,10 @@ class Worker:
             await self._stopped.wait()
             return
         self._stopping.set()
-        if self._consumer is not None:
-            self._consumer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._consumer
+        self.quiet()
+        if self._link is None:
+            await self._end_consumer()
+        # else: the session stays open for the last acks and releases (closed below).
         tasks = [a.task for a in self._active.values() if a.task is not None]
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=grace)
@@ -208,6 +316,20 @@ class Worker:
                 log.warning("grace over: handing back %d job(s)", len(pending))
                 self._cancel_all(SHUTDOWN)
                 await asyncio.wait(pending, timeout=max(5.0, grace))
+        if self._link is not None:
+            link = self._link
+            # A beat's answer comes after every delivery sent before our QUIET reached the
+            # gateway (one ordered stream): once it is here, they are all handed back.
+            link.beat_answered.clear()
+            self._beat_session(link)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(link.beat_answered.wait(), 5.0)
+            await link.close()
+            if self._consumer is not None:  # the gateway ends the call once it settled all
+                await asyncio.wait([self._consumer], timeout=5.0)
+        await self._end_consumer()
+        if self._unsettled:
+            await self._settle_unanswered(grace)
         if self._beater is not None:
             await asyncio.to_thread(self._beater.stop)
         if self._executor is not None:
@@ -215,6 +337,12 @@ class Worker:
         await self.client.close()
         self._stopped.set()
         log.info("worker %s stopped", self.worker_id)
+
+    async def _end_consumer(self) -> None:
+        if self._consumer is not None:
+            self._consumer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._consumer
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)
@@ -233,12 +361,167 @@ class Worker:
     # -- consumption
 
     async def _consume(self) -> None:
-        if self.use_stream:
+        transport = self.transport
+        if transport == "auto":
+            transport = "session" if await self._session_announced() else "stream"
+        if transport == "session":
+            if not await self._consume_session() and self.transport == "session":
+                raise RuntimeError("the server has no worker session (WorkerStreamService)")
+            transport = "stream"
+        if transport == "stream":
             await self._consume_stream()
         else:
             self.streaming = False
         if not self._stopping.is_set():
+            self.transport_used = "fetch"
             await self._consume_fetch()
+
+    async def _session_announced(self) -> bool:
+        try:
+            manifest = await self.client.manifest()
+        except OJSClientError as err:
+            log.info("no manifest (%s): not using the worker session", err)
+            return False
+        return SESSION_EXTENSION in manifest.get("extensions", ())
+
+    async def _consume_session(self) -> bool:
+        """Run worker sessions (reconnecting) until stopped; False when the server has none."""
+        backoff = 0.1
+        while not self._stopping.is_set():
+            call = self.client.session_stub.Connect()
+            link = _SessionLink(call)
+            try:
+                free = self.concurrency - len(self._active) if not self._quiet else 0
+                hello = ws.Hello(
+                    worker_id=self.worker_id,
+                    queues=self.queues,
+                    hostname=socket.gethostname(),
+                    pid=os.getpid(),
+                    job_types=sorted(self.handlers),
+                )
+                await call.write(ws.ConnectRequest(hello=hello, credits=free))
+                welcome: Any = await call.read()
+                if welcome is grpc.aio.EOF:
+                    raise ConnectionError("the session ended before its welcome")
+                self._credit = free
+                self._link = link
+                for name, part in list(self._unsettled.values()):
+                    link.add(**{name: part})  # unanswered on an earlier session: again
+                self.streaming, self.transport_used = True, "session"
+                self._ready.set()
+                backoff = 0.1
+                beats = asyncio.create_task(self._beat_in_band(link), name="ojs-session-beats")
+                try:
+                    resp: Any
+                    while (resp := await call.read()) is not grpc.aio.EOF:
+                        await self._on_session(link, resp)
+                finally:
+                    beats.cancel()
+                if self._stopping.is_set():
+                    return True
+                log.warning("worker session ended; reconnecting")
+            except grpc.aio.AioRpcError as err:
+                if self._link is not link and err.code() in (
+                    grpc.StatusCode.UNIMPLEMENTED,
+                    grpc.StatusCode.UNKNOWN,
+                ):
+                    log.info("worker session not available (%s)", err.details())
+                    return False
+                log.warning("worker session ended (%s); reconnecting", err.code().name)
+            except ConnectionError as err:
+                log.warning("%s; reconnecting", err)
+            finally:
+                link.abort()
+                if self._link is link:
+                    self._link = None
+                call.cancel()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self.poll_interval)
+        return True
+
+    async def _on_session(self, link: _SessionLink, resp: ws.ConnectResponse) -> None:
+        for delivery in resp.deliveries:
+            self._credit -= 1
+            assert self._slots is not None
+            if self._quiet or self._slots.locked():  # stopping: hand it straight back
+                release = ws.Release(job_id=delivery.job.id, lease_token=delivery.lease_token)
+                link.add(releases=release)
+                continue
+            await self._slots.acquire()  # free: a credit is only granted for a free slot
+            self._launch(delivery.job, link)
+        for result in resp.results:
+            self._unsettled.pop(result.job_id, None)
+            if result.status != ws.SETTLE_STATUS_OK:
+                log.info(
+                    "job %s not settled (%s): %s",
+                    result.job_id,
+                    ws.SettleStatus.Name(result.status),
+                    result.error_message,
+                )
+        for cancel in resp.cancels:
+            active = self._active.get(cancel.job_id)
+            if active is not None and str(active.ctx.attempt) == cancel.lease_token:
+                active.lost = True  # not ours to ack any more
+                reason = (
+                    "cancelled" if cancel.reason == ws.CANCEL_REASON_CANCELLED else "lease_lost"
+                )
+                self._cancel(active, reason)
+        if resp.HasField("heartbeat"):
+            link.beat_answered.set()
+        if resp.directive == worker_pb2.WORKER_STATE_QUIET:
+            self.quiet()
+        elif resp.directive == worker_pb2.WORKER_STATE_TERMINATE:
+            self._spawn(self.stop())
+
+    def _grant(self) -> None:
+        """A slot came free: offer it to the session (unless taking no more work)."""
+        link = self._link
+        if link is None or self._quiet:
+            return
+        free = self.concurrency - len(self._active) - self._credit
+        if free > 0:
+            self._credit += free
+            link.add(credits=free)
+
+    def _settle_in_session(self, active: _Active, name: str, part: Any) -> bool:
+        """Settle a job delivered by a session (``name``: acks, nacks or releases) on the
+        open session, else on the next one; kept until the gateway answers it, so a
+        settle a dying session swallowed is sent again. False: not a session job."""
+        if active.link is None:
+            return False
+        self._unsettled[part.job_id] = (name, part)
+        link = self._session_of(active)
+        if link is not None:
+            link.add(**{name: part})
+        return True
+
+    async def _settle_unanswered(self, grace: float) -> None:
+        """Stopping with settles no session answered: send acks and nacks over the unary
+        RPCs (retrying while the gateway is unreachable, within ``grace``); unanswered
+        releases are left to their leases."""
+        deadline = time.monotonic() + max(grace, 5.0)
+        for name, part in list(self._unsettled.values()):
+            metadata = [("x-ojs-lease-token", part.lease_token)]
+            if name == "acks":
+                method: Any = self.client.stub.Ack
+                request: Any = worker_pb2.AckRequest(job_id=part.job_id)
+                if part.HasField("result"):
+                    request.result.CopyFrom(part.result.struct_value)
+            elif name == "nacks":
+                method = self.client.stub.Nack
+                request = worker_pb2.NackRequest(job_id=part.job_id, error=part.error)
+            else:
+                continue
+            while True:
+                try:
+                    await self.client.call(method, request, metadata=metadata)
+                    break
+                except OJSClientError as err:
+                    if not err.retryable or time.monotonic() >= deadline:
+                        log.warning("%s of %s failed: %s", name[:-1], part.job_id, err)
+                        break
+                    await asyncio.sleep(0.2)
+        self._unsettled.clear()
 
     async def _consume_stream(self) -> None:
         """Use StreamJobs until the server says it does not have it (then fall back)."""
@@ -255,7 +538,7 @@ class Worker:
                 if not call.done():
                     self._ready.set()
                 async for job in call:
-                    self.streaming = True
+                    self.streaming, self.transport_used = True, "stream"
                     backoff = 0.1
                     assert self._slots is not None
                     await self._slots.acquire()
@@ -298,7 +581,7 @@ class Worker:
                 await asyncio.sleep(idle)
                 idle = min(idle * 2, self.poll_interval)
 
-    def _launch(self, pb: job_pb2.Job) -> None:
+    def _launch(self, pb: job_pb2.Job, link: _SessionLink | None = None) -> None:
         job = job_from_proto(pb)
         ctx = JobContext(job, self)
         leases = [x for x in (self.lease, job.visibility_timeout) if x]
@@ -309,6 +592,7 @@ class Worker:
             beat_every=beat_every,
             next_beat=time.monotonic() + beat_every,
             extend_by=extend_by if self.lease else None,
+            link=link,
         )
         self._active[job.id] = active
         active.task = asyncio.create_task(self._execute(active), name=f"ojs-job-{job.id}")
@@ -338,6 +622,10 @@ class Worker:
                 reason = ctx.cancel_reason or SHUTDOWN
                 if active.lost:
                     return
+                release = ws.Release(job_id=job.id, lease_token=str(job.attempt))
+                # Handed back: available again at once, the attempt not counted.
+                if reason == SHUTDOWN and self._settle_in_session(active, "releases", release):
+                    return
                 await self._nack(active, reason, f"job interrupted: {reason}")
                 if reason != SHUTDOWN:
                     raise
@@ -361,7 +649,11 @@ class Worker:
             else:
                 payload = {"value": result}
             try:
-                await self.client.ack(job.id, job.attempt, payload)
+                ack = ws.Ack(job_id=job.id, lease_token=str(job.attempt))
+                if payload is not None:
+                    py_to_struct(payload, ack.result.struct_value)
+                if not self._settle_in_session(active, "acks", ack):
+                    await self.client.ack(job.id, job.attempt, payload)
                 active.outcome.append("completed")
             except TypeError as exc:
                 await self._nack(active, "InvalidResult", f"result is not JSON: {exc}")
@@ -369,8 +661,19 @@ class Worker:
                 log.warning("ack of %s failed: %s", job.id, err)
         finally:
             self._active.pop(job.id, None)
+            self._jobs_done += 1
             if self._slots is not None:
                 self._slots.release()
+            self._grant()
+
+    def _session_of(self, active: _Active) -> _SessionLink | None:
+        """The open session for ``active``: its own, else the current one (same worker id,
+        so the gateway accepts it); None when it came otherwise or no session is open."""
+        if active.link is not None and not active.link.closed:
+            return active.link
+        if active.link is not None and self._link is not None and not self._link.closed:
+            return self._link
+        return None
 
     async def _invoke(self, ctx: JobContext) -> Any:
         handler = self.handlers.get(ctx.type)
@@ -402,6 +705,12 @@ class Worker:
         details: dict[str, Any] | None = None,
     ) -> None:
         job = active.ctx.job
+        error = job_pb2.JobError(code=code, message=message, backtrace=backtrace, retryable=True)
+        if details:
+            py_to_struct(details, error.details)
+        nack = ws.Nack(job_id=job.id, lease_token=str(job.attempt), error=error)
+        if self._settle_in_session(active, "nacks", nack):
+            return
         try:
             state = await self.client.nack(
                 job.id, job.attempt, code, message, backtrace=backtrace, details=details
@@ -435,6 +744,63 @@ class Worker:
         elif resp.directed_state == worker_pb2.WORKER_STATE_TERMINATE:
             self._on_loop(lambda: self._spawn(self.stop()))
 
+    async def heartbeat_now(self, job_id: str) -> None:
+        """Extend the lease of ``job_id`` now (in band on a session, else a unary beat)."""
+        active = self._active.get(job_id)
+        link = self._session_of(active) if active is not None else None
+        if link is None:
+            await self._beat(self.client, job_id)
+            return
+        self._beat_session(link)
+
+    async def report_progress(
+        self, job_id: str, fraction: float, message: str | None, data: dict[str, Any] | None
+    ) -> None:
+        """Progress of a running job: in band on a session (kept with the job, extends its
+        lease); elsewhere the OJS RPCs carry no progress, so it is a heartbeat for the job."""
+        active = self._active.get(job_id)
+        link = self._session_of(active) if active is not None else None
+        if active is None or link is None:
+            await self._beat(self.client, job_id)
+            return
+        part = ws.Progress(
+            job_id=job_id,
+            lease_token=str(active.ctx.attempt),
+            fraction=fraction,
+            message=message or "",
+        )
+        if data:
+            py_to_struct(data, part.data)
+        link.add(progress=part, urgent=True)
+
+    def _beat_session(
+        self,
+        link: _SessionLink,
+        state: worker_pb2.WorkerState.ValueType = worker_pb2.WORKER_STATE_RUNNING,
+    ) -> None:
+        """One in-band heartbeat for every job of ``link``; resets their beat timers."""
+        now = time.monotonic()
+        held = [a for a in list(self._active.values()) if a.link is link]
+        if self._quiet:
+            state = worker_pb2.WORKER_STATE_QUIET
+        beat = ws.Heartbeat(current_state=state)
+        extend = min((a.extend_by for a in held if a.extend_by), default=None)
+        if extend is not None:
+            set_duration(beat.extend_by, extend)
+        link.add(heartbeat=beat, urgent=True)
+        for a in held:
+            a.next_beat = now + a.beat_every
+
+    async def _beat_in_band(self, link: _SessionLink) -> None:
+        """Heartbeats of a session's jobs, on the worker's loop, in band."""
+        while not link.closed:
+            now = time.monotonic()
+            held = [a for a in self._active.values() if a.link is link]
+            if held and min(a.next_beat for a in held) <= now:
+                self._beat_session(link)
+            wait = min((a.next_beat for a in held), default=now + 0.1) - now
+            await asyncio.sleep(min(max(wait, 0.02), 0.1))
+
     def _on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
         assert self._beater is not None
         self._beater.worker_loop.call_soon_threadsafe(fn, *args)
@@ -444,13 +810,20 @@ class Worker:
             now = time.monotonic()
             # list() copies in one step under the GIL: the worker's loop mutates _active.
             held = list(self._active.values())
-            due = [a for a in held if a.next_beat <= now]
+            # Jobs of an open session are beaten in band by the worker's loop: only when
+            # those beats are a whole interval late (the loop is blocked) beat from here.
+            due = [a for a in held if a.next_beat + self._backstop_slack(a) <= now]
             for a in due:
                 a.next_beat = now + a.beat_every
             if due:
                 await asyncio.gather(*(self._beat(client, a.ctx.job.id) for a in due))
             wait = min((a.next_beat for a in held), default=now + 0.1) - now
             await asyncio.sleep(min(max(wait, 0.02), 0.1))
+
+    @staticmethod
+    def _backstop_slack(active: _Active) -> float:
+        link = active.link
+        return active.beat_every if link is not None and not link.closed else 0.0
 
 
 class _HeartbeatThread:

@@ -21,6 +21,7 @@ from .._proto.ojs.v1 import (
     worker_pb2,
     workflow_pb2,
 )
+from .._proto.ojsgrpc.worker.v1 import worker_stream_pb2_grpc
 from ._values import (
     DurationLike,
     duration_from_proto,
@@ -336,6 +337,7 @@ class Client:
         self._metadata = tuple(metadata)
         self._channel: grpc.aio.Channel | None = None
         self._stub: service_pb2_grpc.OJSServiceAsyncStub | None = None
+        self._session_stub: worker_stream_pb2_grpc.WorkerStreamServiceAsyncStub | None = None
 
     # -- plumbing
 
@@ -346,6 +348,16 @@ class Client:
             self._channel = grpc.aio.insecure_channel(self.target)
             self._stub = service_pb2_grpc.OJSServiceStub(self._channel)
         return self._stub
+
+    @property
+    def session_stub(self) -> worker_stream_pb2_grpc.WorkerStreamServiceAsyncStub:
+        """The ``ojsgrpc.worker.v1.WorkerStreamService`` stub (this gateway's worker
+        session extension) on the same channel."""
+        if self._session_stub is None:
+            self.stub  # noqa: B018 (opens the channel)
+            assert self._channel is not None
+            self._session_stub = worker_stream_pb2_grpc.WorkerStreamServiceStub(self._channel)
+        return self._session_stub
 
     async def call(
         self,
@@ -370,6 +382,7 @@ class Client:
             await self._channel.close()
         self._channel = None
         self._stub = None
+        self._session_stub = None
 
     async def __aenter__(self) -> Client:
         return self

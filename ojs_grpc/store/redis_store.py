@@ -8,6 +8,7 @@ implementation of the semantics.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,60 @@ class FetchResult:
 
 
 @dataclass
+class AckOp:
+    """ACK of ``job_id`` in ``queue`` (store.apply)."""
+
+    job_id: str
+    queue: str
+    result: Any = None
+    has_result: bool = False
+    lease_token: int | None = None
+    worker_id: str | None = None
+
+
+@dataclass
+class FailOp:
+    """A failure outcome decided from ``job`` as read (store.apply; see :meth:`RedisStore.fail`)."""
+
+    job: Job
+    outcome: str
+    delay_ms: int
+    errors: list[dict[str, Any]]
+    lease_token: int | None = None
+    worker_id: str | None = None
+
+    @property
+    def queue(self) -> str:
+        return self.job.queue
+
+
+@dataclass
+class ReleaseOp:
+    """RELEASE: hand an active job back without counting the attempt (store.apply)."""
+
+    job_id: str
+    queue: str
+    lease_token: int | None = None
+    worker_id: str | None = None
+
+
+@dataclass
+class BeatOp:
+    """Extend a lease, optionally keeping a progress report (JSON text) with the job."""
+
+    job_id: str
+    queue: str
+    extend_ms: int | None = None
+    lease_token: int | None = None
+    worker_id: str | None = None
+    progress: str | None = None
+
+
+WorkerOp = AckOp | FailOp | ReleaseOp | BeatOp
+_SCRIPT: dict[type, str] = {AckOp: "ack", FailOp: "fail", ReleaseOp: "release", BeatOp: "heartbeat"}
+
+
+@dataclass
 class TickResult:
     promoted: int
     expired_leases: list[str]
@@ -79,6 +134,35 @@ class RedisStore:
     async def queue_of(self, job_id: str) -> str | None:
         queue: str | None = await self.client.get(self.keys.job_queue(job_id))
         return queue
+
+    async def queues_of(self, job_ids: Sequence[str]) -> list[str | None]:
+        """:meth:`queue_of` for many jobs in one round trip."""
+        if not job_ids:
+            return []
+        # GETs, not MGET: the index keys live in different cluster slots.
+        async with self.client.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.get(self.keys.job_queue(job_id))
+            queues: list[str | None] = await pipe.execute()
+        return queues
+
+    async def get_many(self, jobs: Sequence[tuple[str, str]]) -> list[Job | None]:
+        """:meth:`get_in_queue` for many (queue, job id) pairs in one round trip."""
+        if not jobs:
+            return []
+        names = ("jobs", "spec", "errors", "result")
+        async with self.client.pipeline(transaction=False) as pipe:
+            for queue, job_id in jobs:
+                qk = self.keys.queue(queue)
+                for name in names:
+                    pipe.hget(qk.key(name), job_id)
+            replies = await pipe.execute()
+        found: list[Job | None] = []
+        for i, (queue, job_id) in enumerate(jobs):
+            doc, spec, errors, result = replies[i * 4 : i * 4 + 4]
+            ok = doc is not None and spec is not None
+            found.append(job_from_parts(job_id, queue, doc, spec, errors, result) if ok else None)
+        return found
 
     @staticmethod
     def _opt(value: Any) -> str:
@@ -162,20 +246,8 @@ class RedisStore:
         queue = await self.queue_of(job_id)
         if queue is None:
             return Outcome("not_found")
-        reply = await self._run(
-            "ack",
-            queue,
-            [
-                job_id,
-                now,
-                dumps(result) if has_result else "",
-                self._opt(lease_token),
-                worker_id or "",
-            ],
-        )
-        if reply[0] != "ok":
-            return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
-        return Outcome("ok", self._job(job_id, queue, reply, 1))
+        op = AckOp(job_id, queue, result, has_result, lease_token, worker_id)
+        return (await self.apply([op], now))[0]
 
     async def fail(
         self,
@@ -189,21 +261,49 @@ class RedisStore:
         worker_id: str | None = None,
     ) -> Outcome:
         """Apply a failure outcome decided from ``job`` (as read) if it still holds."""
-        reply = await self._run(
-            "fail",
-            job.queue,
-            [
+        op = FailOp(job, outcome, delay_ms, errors, lease_token, worker_id)
+        return (await self.apply([op], now))[0]
+
+    async def apply(self, ops: Sequence[WorkerOp], now: int) -> list[Outcome]:
+        """Run each worker-side transition (its own atomic script) in one round trip;
+        the outcomes come back in the order of ``ops``."""
+        if not ops:
+            return []
+        calls = [
+            (_SCRIPT[type(op)], self.keys.queue(op.queue).all(), self._args(op, now)) for op in ops
+        ]
+        replies = await self._scripts.run_many(calls)
+        return [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
+
+    def _args(self, op: WorkerOp, now: int) -> list[Any]:
+        token, worker = self._opt(op.lease_token), op.worker_id or ""
+        if isinstance(op, AckOp):
+            result = dumps(op.result) if op.has_result else ""
+            return [op.job_id, now, result, token, worker]
+        if isinstance(op, FailOp):
+            job = op.job
+            return [
                 job.id,
                 now,
                 job.attempt,
-                outcome,
-                delay_ms,
-                dumps(errors),
-                self._opt(lease_token),
-                worker_id or "",
-            ],
-        )
-        return self._doc_outcome(job, reply, errors)
+                op.outcome,
+                op.delay_ms,
+                dumps(op.errors),
+                token,
+                worker,
+            ]
+        if isinstance(op, ReleaseOp):
+            return [op.job_id, now, token, worker]
+        return [op.job_id, now, self._opt(op.extend_ms), token, worker, op.progress or ""]
+
+    def _outcome(self, op: WorkerOp, reply: list[Any]) -> Outcome:
+        if isinstance(op, FailOp):
+            return self._doc_outcome(op.job, reply, op.errors)
+        if reply[0] != "ok":
+            return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+        if isinstance(op, BeatOp):
+            return Outcome("ok", detail=reply[1])
+        return Outcome("ok", self._job(op.job_id, op.queue, reply, 1))
 
     async def reclaim(
         self, job: Job, now: int, outcome: str, delay_ms: int, errors: list[dict[str, Any]]
@@ -249,32 +349,43 @@ class RedisStore:
         queue = await self.queue_of(job_id)
         if queue is None:
             return Outcome("not_found")
-        reply = await self._run(
-            "heartbeat",
-            queue,
-            [job_id, now, self._opt(extend_ms), self._opt(lease_token), worker_id or ""],
-        )
-        return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
+        op = BeatOp(job_id, queue, extend_ms, lease_token, worker_id)
+        return (await self.apply([op], now))[0]
 
     async def heartbeat_worker(
         self, worker_id: str, now: int, extend_ms: int | None
     ) -> list[tuple[str, int]]:
         """Extend every lease ``worker_id`` still holds; returns (job id, new deadline)."""
         key = self.keys.worker_jobs(worker_id)
+        members = sorted(await self.client.smembers(key))
+        ops = []
+        for member in members:
+            queue, _, job_id = member.partition("\t")
+            ops.append(BeatOp(job_id, queue, extend_ms, None, worker_id))
         extended: list[tuple[str, int]] = []
         lost: list[str] = []
-        for member in await self.client.smembers(key):
-            queue, _, job_id = member.partition("\t")
-            reply = await self._run(
-                "heartbeat", queue, [job_id, now, self._opt(extend_ms), "", worker_id]
-            )
-            if reply[0] == "ok":
-                extended.append((job_id, int(reply[1])))
+        for member, op, outcome in zip(members, ops, await self.apply(ops, now), strict=True):
+            if outcome.ok:
+                extended.append((op.job_id, int(outcome.detail)))
             else:
                 lost.append(member)  # finished, reclaimed or taken over: forget it
         if lost:
             await self.client.srem(key, *lost)
         return extended
+
+    def forget_worker_jobs(
+        self, pipe: Any, worker_id: str, jobs: Sequence[tuple[str, str]]
+    ) -> None:
+        """Buffer on ``pipe``: drop (queue, job id) pairs a worker settled from its job set,
+        so worker-wide heartbeats do not walk finished jobs."""
+        if worker_id and jobs:
+            pipe.srem(self.keys.worker_jobs(worker_id), *(f"{q}\t{j}" for q, j in jobs))
+
+    async def progress(self, queue: str, job_id: str) -> dict[str, Any] | None:
+        """The last progress report kept with a job (worker session), if any."""
+        raw = await self.client.hget(self.keys.queue(queue).key("jobs"), job_id)
+        report = json.loads(raw).get("progress") if raw else None
+        return json.loads(report) if report else None
 
     async def tick(self, queue: str, now: int) -> TickResult:
         promoted, expired, next_due, next_lease = await self._run("tick", queue, [now, BATCH_LIMIT])
@@ -286,14 +397,7 @@ class RedisStore:
         )
 
     async def get_in_queue(self, queue: str, job_id: str) -> Job | None:
-        qk = self.keys.queue(queue)
-        async with self.client.pipeline(transaction=False) as pipe:
-            for name in ("jobs", "spec", "errors", "result"):
-                pipe.hget(qk.key(name), job_id)
-            doc, spec, errors, result = await pipe.execute()
-        if doc is None or spec is None:
-            return None
-        return job_from_parts(job_id, queue, doc, spec, errors, result)
+        return (await self.get_many([(queue, job_id)]))[0]
 
     async def purge_finished(
         self, queue: str, cutoff: int, dead_cutoff: int = 0, dead_max: int = 10_000

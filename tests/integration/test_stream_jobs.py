@@ -257,7 +257,7 @@ async def test_disconnect_returns_the_job_after_its_lease(
     later = await enqueue(client)
     await asyncio.sleep(QUIET_S)
     assert await state(client, later.id) == job_pb2.JOB_STATE_AVAILABLE
-    assert not client.gateway.job_streams._streams
+    assert not client.gateway.job_streams.subscriber.listeners
     second = await open_stream(client, ["sq"], worker_id="w2", max_concurrent=2)
     streams.append(second)
     assert (await second.job(FAST_S)).id == later.id

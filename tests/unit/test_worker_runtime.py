@@ -62,6 +62,9 @@ class _FakeClient:
     async def health(self) -> str:
         return "ok"
 
+    async def manifest(self) -> dict[str, Any]:
+        return {"extensions": []}  # no worker session: StreamJobs is tried first
+
     async def fetch(self, queues: Any, worker_id: str, count: int = 1) -> list[job_pb2.Job]:
         self.fetches += 1
         out, self.pending = self.pending[:count], self.pending[count:]

@@ -96,7 +96,10 @@ class ConnectRequest(_message.Message):
     PROGRESS_FIELD_NUMBER: _builtins.int
     RELEASES_FIELD_NUMBER: _builtins.int
     credits: _builtins.int
-    """More jobs the worker is ready to take (added to its window)."""
+    """More jobs the worker is ready to take (added to its window). Every delivered
+    job uses one credit; settling a job does not give it back: the worker grants
+    credits again when it has free slots.
+    """
     @_builtins.property
     def hello(self) -> Global___Hello: ...
     @_builtins.property
@@ -156,7 +159,9 @@ class ConnectResponse(_message.Message):
     def deliveries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Delivery]: ...
     @_builtins.property
     def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___SettleResult]:
-        """One result per ack, nack and release received, in the order they arrived."""
+        """One result per ack, nack and release received, in the order they arrived
+        (within one request: its acks, then its nacks, then its releases).
+        """
 
     @_builtins.property
     def cancels(self) -> _containers.RepeatedCompositeFieldContainer[Global___CancelRequest]:
@@ -260,7 +265,9 @@ class Delivery(_message.Message):
     LEASE_TOKEN_FIELD_NUMBER: _builtins.int
     LEASE_DEADLINE_FIELD_NUMBER: _builtins.int
     lease_token: _builtins.str
-    """Fence for this attempt: echo it on ack, nack and progress."""
+    """Fence for this attempt (the attempt number, as the x-ojs-lease-token metadata of
+    the unary RPCs): echo it on ack, nack, release and progress.
+    """
     @_builtins.property
     def job(self) -> _job_pb2.Job: ...
     @_builtins.property
@@ -334,6 +341,11 @@ Global___Nack: _TypeAlias = Nack  # noqa: Y015
 
 @_typing.final
 class Release(_message.Message):
+    """A released attempt is not counted: the job's attempt number steps back, so its
+    next delivery carries the same lease token again; acks on the session are also
+    fenced by the worker id, so another worker's late ack is still refused.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     JOB_ID_FIELD_NUMBER: _builtins.int
@@ -361,6 +373,9 @@ class Heartbeat(_message.Message):
     CURRENT_STATE_FIELD_NUMBER: _builtins.int
     EXTEND_BY_FIELD_NUMBER: _builtins.int
     current_state: _worker_pb2.WorkerState.ValueType
+    """QUIET or TERMINATE: the worker takes no more work; the credit it had granted
+    lapses (it grants credits again if it resumes).
+    """
     @_builtins.property
     def extend_by(self) -> _duration_pb2.Duration:
         """Requested extension; unset means the full lease duration (bounded by the gateway)."""
@@ -381,6 +396,10 @@ Global___Heartbeat: _TypeAlias = Heartbeat  # noqa: Y015
 
 @_typing.final
 class Progress(_message.Message):
+    """Kept with the job (the latest report), emitted as a job.progress event, and
+    extends that job's lease like a heartbeat (by the session's last extend_by).
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     JOB_ID_FIELD_NUMBER: _builtins.int
