@@ -1,4 +1,7 @@
-"""``ojs-worker-runtime module:worker --processes N --concurrency M --queues a,b --grace 30``."""
+"""``ojs-worker-runtime module:worker --processes N --concurrency M --queues a,b --grace 30``.
+
+Recycling limits also come from ``OJS_MAX_JOBS_PER_CHILD`` / ``OJS_MAX_MEMORY_PER_CHILD``, so a
+fleet started by ``ojs-grpc serve --workers`` can be given them too."""
 
 from __future__ import annotations
 
@@ -42,6 +45,28 @@ def parse_args(argv: list[str] | None = None) -> Options:
         default=30.0,
         help="a child not ready after this many seconds stops the fleet",
     )
+    p.add_argument(
+        "--max-jobs-per-child",
+        type=int,
+        default=os.environ.get("OJS_MAX_JOBS_PER_CHILD", "0"),
+        help="recycle a child (drain, exit, replace) after this many finished jobs "
+        "(default $OJS_MAX_JOBS_PER_CHILD, else 0: never)",
+    )
+    p.add_argument(
+        "--max-memory-per-child",
+        type=int,
+        default=os.environ.get("OJS_MAX_MEMORY_PER_CHILD", "0"),
+        metavar="MB",
+        help="recycle a child whose resident memory exceeds this many MiB after a job "
+        "(default $OJS_MAX_MEMORY_PER_CHILD, else 0: never)",
+    )
+    p.add_argument(
+        "--stats-interval",
+        type=float,
+        default=10.0,
+        help="seconds between each child's job-count summaries, logged when they changed "
+        "(default 10; 0: none)",
+    )
     p.add_argument("--log-format", choices=("text", "json"), default="text")
     p.add_argument("--log-level", default=os.environ.get("OJS_LOG_LEVEL", "INFO"))
     a = p.parse_args(argv)
@@ -49,6 +74,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         p.error("--processes must be at least 1")
     if a.concurrency is not None and a.concurrency < 1:
         p.error("--concurrency must be at least 1")
+    for name in ("max_jobs_per_child", "max_memory_per_child", "stats_interval"):
+        if getattr(a, name) < 0:
+            p.error(f"--{name.replace('_', '-')} must be 0 (off) or more")
     queues = [q.strip() for q in a.queues.split(",") if q.strip()] if a.queues else None
     return Options(
         target=a.target,
@@ -60,6 +88,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         log_format=a.log_format,
         log_level=a.log_level,
         ready_timeout=a.ready_timeout,
+        max_jobs_per_child=a.max_jobs_per_child,
+        max_memory_per_child=a.max_memory_per_child,
+        stats_interval=a.stats_interval,
         # Like `python -m`: the current directory is importable, in the children too.
         sys_path=[os.getcwd(), *sys.path],
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from worker_runtime import JobContext, Worker
+from worker_runtime.supervisor import resident_mib
 
 OUT = Path(os.environ.get("TEST_OUT_DIR", "/tmp"))
 
@@ -37,3 +38,14 @@ worker_loop: list[Any] = [None]
 async def remember_loop(ctx: JobContext, next: Any) -> Any:
     worker_loop[0] = asyncio.get_running_loop()
     return await next()
+
+
+HELD: list[bytes] = []
+"""What ``hog`` allocated: kept for the life of the process, like a leak."""
+
+
+@worker.register("hog")
+async def hog(ctx: JobContext) -> dict[str, Any]:
+    """args: [MiB]; allocates (and touches) that much and never frees it."""
+    HELD.append(b"x" * (int(ctx.args[0]) << 20))
+    return {"pid": os.getpid(), "rss_mib": resident_mib()}
