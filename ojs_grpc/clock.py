@@ -37,6 +37,13 @@ class ManualClock:
     def __init__(self, start_ms: int = 1_767_225_600_000) -> None:
         self._now = start_ms
         self._changed = asyncio.Condition()
+        self._wake_times: list[int] = []
+
+    @property
+    def wake_times(self) -> list[int]:
+        """When each pending :meth:`sleep` ends (ms, sorted): lets a test see that a
+        timer is armed before it moves time past it."""
+        return sorted(self._wake_times)
 
     def now_ms(self) -> int:
         return self._now
@@ -49,5 +56,9 @@ class ManualClock:
 
     async def sleep(self, seconds: float) -> None:
         wake_at = self._now + int(seconds * 1000)
-        async with self._changed:
-            await self._changed.wait_for(lambda: self._now >= wake_at)
+        self._wake_times.append(wake_at)
+        try:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self._now >= wake_at)
+        finally:
+            self._wake_times.remove(wake_at)

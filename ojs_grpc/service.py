@@ -53,6 +53,7 @@ from .store.redis_store import (
     ReleaseOp,
     WorkerOp,
 )
+from .timefmt import format_rfc3339
 from .validation import check_queue, check_spec
 from .workflows import WorkflowEngine
 
@@ -583,6 +584,7 @@ class OJSService:
         )
         self._check(outcome, job_id, "heartbeat")
         deadline = int(outcome.detail)
+        await self._emit_heartbeats(worker_id, [(job_id, deadline)])
         directive = await self._directive_hook(worker_id, [job_id], directive)
         return directive, deadline
 
@@ -607,6 +609,7 @@ class OJSService:
             )
             if outcome.ok:
                 result.extended.append((job_id, int(outcome.detail)))
+        await self._emit_heartbeats(worker_id, result.extended)
         result.directive = await self._directive_hook(
             worker_id, [j for j, _ in result.extended], result.directive
         )
@@ -622,8 +625,34 @@ class OJSService:
         directive = await self._worker_directive(worker_id)
         ops = [BeatOp(job.id, job.queue, extend_ms, job.attempt, worker_id) for job in leases]
         outcomes = await self.store.apply(ops, self.clock.now_ms())
-        held = [job.id for job, outcome in zip(leases, outcomes, strict=True) if outcome.ok]
-        return await self._directive_hook(worker_id, held, directive), outcomes
+        held = [(job, int(o.detail)) for job, o in zip(leases, outcomes, strict=True) if o.ok]
+        await self._emit_heartbeat_events(worker_id, held)
+        return await self._directive_hook(worker_id, [j.id for j, _ in held], directive), outcomes
+
+    async def _emit_heartbeats(self, worker_id: str, extended: Sequence[tuple[str, int]]) -> None:
+        """``job.heartbeat`` for each (job id, new deadline); reads the jobs for their
+        queue and type, which subscribers filter on."""
+        if not extended:
+            return
+        ids = [job_id for job_id, _ in extended]
+        queues = await self.store.queues_of(ids)
+        pairs = [(q, job_id) for q, job_id in zip(queues, ids, strict=True) if q is not None]
+        found = {job.id: job for job in await self.store.get_many(pairs) if job is not None}
+        held = [(found[job_id], deadline) for job_id, deadline in extended if job_id in found]
+        await self._emit_heartbeat_events(worker_id, held)
+
+    async def _emit_heartbeat_events(self, worker_id: str, held: Sequence[tuple[Job, int]]) -> None:
+        if not held:
+            return
+        async with self._event_batch() as (events, _):
+            for job, deadline in held:
+                await events.emit(
+                    "job.heartbeat",
+                    job,
+                    worker_id=worker_id,
+                    attempt=job.attempt,
+                    lease_expires_at=format_rfc3339(deadline),
+                )
 
     async def report_progress(
         self, worker_id: str, reports: Sequence[ProgressReport], extend_ms: int | None = None

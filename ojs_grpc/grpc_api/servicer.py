@@ -15,6 +15,7 @@ from .._proto.ojs.v1 import (
     worker_pb2,
 )
 from ..errors import BACKEND_UNAVAILABLE, OJSError, invalid
+from ..events import GRPC_TO_LOG_TYPE, LOG_TO_GRPC_TYPE, EventFilter, is_cursor
 from ..job_stream import JobStreams
 from ..service import OJSService
 from ..values import py_to_struct, struct_to_py
@@ -246,32 +247,40 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
 
         Metadata ``x-ojs-last-event-id`` (a ``cursor`` of an earlier event, as the HTTP
         ``after`` parameter) resumes after that event instead of starting from now.
+        The binding's ``job.dead`` is the log's ``job.discarded``: it is sent under the
+        binding's name and either name selects it. Best effort (binding §10.2): a
+        subscriber that reads too slowly loses its oldest unsent events, and a
+        ``stream.dropped`` event (see :meth:`Subscription.next`) says how many and where.
         """
         md = metadata_dict(context)
-        after = md.get("x-ojs-last-event-id") or await self.service.events.head()
-        # Headers go out once the start cursor is fixed: a client that has them knows
-        # every later event will reach it.
-        await context.send_initial_metadata(response_headers(md.get(REQUEST_ID_KEY, "")))
-        async for event in self.service.events.tail(
-            after=after,
-            types=set(request.event_types) or None,
-            queues=set(request.queues) or None,
-            job_id=request.job_id or None,
-            workflow_id=request.workflow_id or None,
-            stopping=lambda: self.service.draining,
-        ):
-            msg = events_pb2.Event(
-                id=event.id,
-                type=event.type,
-                job_id=event.job_id,
-                job_type=event.job_type,
-                queue=event.queue,
-                workflow_id=event.workflow_id,
-            )
-            set_ts(msg.timestamp, event.time)
-            if event.data:
-                py_to_struct(event.data, msg.data)
-            yield msg
+        after = md.get("x-ojs-last-event-id") or None
+        if after is not None and not is_cursor(after):
+            error = invalid("x-ojs-last-event-id", f"{after!r} is not an event cursor")
+            await context.abort_with_status(to_status(error))
+        types = {GRPC_TO_LOG_TYPE.get(t, t) for t in request.event_types}
+        wanted = EventFilter(
+            types=frozenset(types),
+            queues=frozenset(request.queues),
+            job_id=request.job_id,
+            workflow_id=request.workflow_id,
+        )
+        async with self.service.events.subscribe(wanted, after=after) as subscription:
+            # Headers go out once the subscription is registered: a client that has
+            # them knows every later event will reach it.
+            await context.send_initial_metadata(response_headers(md.get(REQUEST_ID_KEY, "")))
+            while event := await subscription.next(stopping=lambda: self.service.draining):
+                msg = events_pb2.Event(
+                    id=event.id,
+                    type=LOG_TO_GRPC_TYPE.get(event.type, event.type),
+                    job_id=event.job_id,
+                    job_type=event.job_type,
+                    queue=event.queue,
+                    workflow_id=event.workflow_id,
+                )
+                set_ts(msg.timestamp, event.time)
+                if event.data:
+                    py_to_struct(event.data, msg.data)
+                yield msg
         await context.abort_with_status(
             to_status(OJSError(BACKEND_UNAVAILABLE, "server shutting down; reconnect"))
         )
