@@ -227,8 +227,9 @@ class QueueSubscriber:
         self.stop()
         if self._reader is not None:
             self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+            # Bounded: redis-py can swallow the cancel mid-read; the loop then sees it
+            # after its current read (``raise_if_cancelled``).
+            await asyncio.wait([self._reader], timeout=SAFETY_INTERVAL_S + 1)
             self._reader = None
         if self._pubsub is not None:
             with contextlib.suppress(Exception):
@@ -297,6 +298,7 @@ class QueueSubscriber:
 
     async def _read(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancel swallowed inside get_message ends us here
             try:
                 message = await self._pubsub.get_message(timeout=SAFETY_INTERVAL_S)
             except asyncio.CancelledError:
