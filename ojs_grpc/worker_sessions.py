@@ -199,6 +199,7 @@ class WorkerSessions:
             if self.stopping and s.directive != "terminate":
                 s.directive = "terminate"
                 out[0].directive = worker_pb2.WORKER_STATE_TERMINATE
+                out[0].reconnect = True  # this replica is going away, not the worker
                 drain_until = time.monotonic() + self.drain_wait_s
             wait = SAFETY_INTERVAL_S
             more = False
@@ -341,6 +342,7 @@ class WorkerSessions:
         if directive != "running" and s.directive == "running":
             s.directive = directive  # QUIET or TERMINATE set for this worker: deliver no more
             resp.directive = DIRECTIVE_TO_PROTO[directive]
+            resp.reconnect = self.stopping
 
     async def _progress(
         self, s: _Session, progress: list[ws.Progress], resp: ws.ConnectResponse

@@ -471,7 +471,12 @@ class Worker:
         if resp.directive == worker_pb2.WORKER_STATE_QUIET:
             self.quiet()
         elif resp.directive == worker_pb2.WORKER_STATE_TERMINATE:
-            self._spawn(self.stop())
+            if resp.reconnect:
+                # The gateway replica is shutting down: it delivers no more and ends the
+                # call; unanswered settles go out again on the next session.
+                log.info("gateway shutting down: reconnecting after this session")
+            else:
+                self._spawn(self.stop())
 
     def _grant(self) -> None:
         """A slot came free: offer it to the session (unless taking no more work)."""

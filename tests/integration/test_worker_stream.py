@@ -430,6 +430,7 @@ async def test_drain_sends_terminate_then_unavailable() -> None:
         stopping = asyncio.create_task(c.gateway.stop(grace=10))
         resp = await session.until(lambda rs: any(r.directive for r in rs))
         assert resp[-1].directive == worker_pb2.WORKER_STATE_TERMINATE
+        assert resp[-1].reconnect  # the gateway is going away, not the worker
         # A worker heartbeat (the unary one's service call) says the same while draining.
         assert (await c.gateway.service.heartbeat_worker("w1", None)).directive == "terminate"
         # Acks and releases still go through; once nothing is held the call ends.
@@ -446,3 +447,18 @@ async def test_drain_sends_terminate_then_unavailable() -> None:
         await reader.close()
         await c.http.close()
         await channel.close()
+
+
+async def test_a_worker_directed_quiet_gets_no_more_jobs(client: Client, connect: Any) -> None:
+    """A directive set for this worker (not a gateway drain) arrives on the next beat
+    without ``reconnect``, and the session delivers nothing more."""
+    session = await connect(credits=3)
+    await enqueue(client)
+    await session.deliveries(1)
+    await client.gateway.service.store.set_worker_directive("w1", "quiet")
+    await session.send(heartbeat=ws.Heartbeat())
+    resp = await session.until(lambda rs: any(r.HasField("heartbeat") for r in rs))
+    beat = next(r for r in resp if r.HasField("heartbeat"))
+    assert (beat.directive, beat.reconnect) == (worker_pb2.WORKER_STATE_QUIET, False)
+    await enqueue(client)
+    await session.assert_quiet()

@@ -226,7 +226,9 @@ async def test_quiet_finishes_running_jobs_and_takes_no_new_ones(
         assert worker.jobs_done == 1
 
 
-async def test_gateway_drain_terminates_the_worker_which_settles_first() -> None:
+async def test_gateway_drain_ends_the_session_after_settling_and_the_worker_stays() -> None:
+    """A draining gateway says TERMINATE with ``reconnect``: the worker settles its
+    running job on the session, then keeps running (to reconnect), it does not exit."""
     server = FakeServer()
     store = RedisStore(FakeAsyncRedis(server=server, decode_responses=True), Keys("drain"))
     reader = RedisStore(FakeAsyncRedis(server=server, decode_responses=True), Keys("drain"))
@@ -247,15 +249,17 @@ async def test_gateway_drain_terminates_the_worker_which_settles_first() -> None
         await asyncio.wait_for(worker.wait_ready(), 10)
         job = await gw_client.gateway.service.enqueue(EnqueueSpec(type="j", args=[], queue=q))
         await asyncio.wait_for(started.wait(), 10)
-        stopping = asyncio.create_task(gw_client.gateway.stop(grace=10))
-        await asyncio.wait_for(task, 10)  # TERMINATE: the worker stopped by itself
-        await asyncio.wait_for(stopping, 10)
+        await asyncio.wait_for(gw_client.gateway.stop(grace=10), 10)
         done = await reader.get(job.id)
         assert done is not None and (done.state.value, done.result) == (
             "completed",
             {"value": "done"},
         )
         assert worker.jobs_done == 1
+        await asyncio.sleep(0.3)
+        assert not task.done(), "the worker must reconnect, not stop, when a gateway drains"
+        await worker.stop(grace=1)
+        await asyncio.wait_for(task, 10)
     finally:
         await reader.close()
         await gw_client.http.close()

@@ -29,7 +29,7 @@ from ojs_grpc._proto.ojs.v1 import job_pb2 as ojs_dot_v1_dot_job__pb2
 from ojs_grpc._proto.ojs.v1 import worker_pb2 as ojs_dot_v1_dot_worker__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%ojsgrpc/worker/v1/worker_stream.proto\x12\x11ojsgrpc.worker.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x10ojs/v1/job.proto\x1a\x13ojs/v1/worker.proto\"\xa6\x02\n\x0e\x43onnectRequest\x12\'\n\x05hello\x18\x01 \x01(\x0b\x32\x18.ojsgrpc.worker.v1.Hello\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x05\x12$\n\x04\x61\x63ks\x18\x03 \x03(\x0b\x32\x16.ojsgrpc.worker.v1.Ack\x12&\n\x05nacks\x18\x04 \x03(\x0b\x32\x17.ojsgrpc.worker.v1.Nack\x12/\n\theartbeat\x18\x05 \x01(\x0b\x32\x1c.ojsgrpc.worker.v1.Heartbeat\x12-\n\x08progress\x18\x06 \x03(\x0b\x32\x1b.ojsgrpc.worker.v1.Progress\x12,\n\x08releases\x18\x07 \x03(\x0b\x32\x1a.ojsgrpc.worker.v1.Release\"\xb3\x02\n\x0f\x43onnectResponse\x12+\n\x07welcome\x18\x01 \x01(\x0b\x32\x1a.ojsgrpc.worker.v1.Welcome\x12/\n\ndeliveries\x18\x02 \x03(\x0b\x32\x1b.ojsgrpc.worker.v1.Delivery\x12\x30\n\x07results\x18\x03 \x03(\x0b\x32\x1f.ojsgrpc.worker.v1.SettleResult\x12\x31\n\x07\x63\x61ncels\x18\x04 \x03(\x0b\x32 .ojsgrpc.worker.v1.CancelRequest\x12&\n\tdirective\x18\x05 \x01(\x0e\x32\x13.ojs.v1.WorkerState\x12\x35\n\theartbeat\x18\x06 \x01(\x0b\x32\".ojsgrpc.worker.v1.HeartbeatResult\"\\\n\x05Hello\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0e\n\x06queues\x18\x02 \x03(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x0b\n\x03pid\x18\x04 \x01(\x05\x12\x11\n\tjob_types\x18\x05 \x03(\t\"\x9f\x01\n\x07Welcome\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x31\n\x0elease_duration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x35\n\x12heartbeat_interval\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x16\n\x0eserver_version\x18\x04 \x01(\t\"m\n\x08\x44\x65livery\x12\x18\n\x03job\x18\x01 \x01(\x0b\x32\x0b.ojs.v1.Job\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x32\n\x0elease_deadline\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x03\x41\x63k\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12&\n\x06result\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\"L\n\x04Nack\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x1f\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x10.ojs.v1.JobError\".\n\x07Release\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\"e\n\tHeartbeat\x12*\n\rcurrent_state\x18\x01 \x01(\x0e\x32\x13.ojs.v1.WorkerState\x12,\n\textend_by\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"y\n\x08Progress\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x10\n\x08\x66raction\x18\x03 \x01(\x01\x12\x0f\n\x07message\x18\x04 \x01(\t\x12%\n\x04\x64\x61ta\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xd0\x01\n\x0cSettleResult\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.ojsgrpc.worker.v1.SettleStatus\x12\x1f\n\x05state\x18\x03 \x01(\x0e\x32\x10.ojs.v1.JobState\x12\x33\n\x0fnext_attempt_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nerror_code\x18\x05 \x01(\t\x12\x15\n\rerror_message\x18\x06 \x01(\t\"e\n\rCancelRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12/\n\x06reason\x18\x03 \x01(\x0e\x32\x1f.ojsgrpc.worker.v1.CancelReason\"U\n\x0fHeartbeatResult\x12\x30\n\x0cnew_deadline\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x65xtended\x18\x02 \x01(\x05*\xb0\x01\n\x0cSettleStatus\x12\x1d\n\x19SETTLE_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10SETTLE_STATUS_OK\x10\x01\x12\x17\n\x13SETTLE_STATUS_STALE\x10\x02\x12\x1b\n\x17SETTLE_STATUS_NOT_FOUND\x10\x03\x12\x1a\n\x16SETTLE_STATUS_CONFLICT\x10\x04\x12\x19\n\x15SETTLE_STATUS_INVALID\x10\x05*h\n\x0c\x43\x61ncelReason\x12\x1d\n\x19\x43\x41NCEL_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43\x41NCEL_REASON_CANCELLED\x10\x01\x12\x1c\n\x18\x43\x41NCEL_REASON_LEASE_LOST\x10\x02\x32k\n\x13WorkerStreamService\x12T\n\x07\x43onnect\x12!.ojsgrpc.worker.v1.ConnectRequest\x1a\".ojsgrpc.worker.v1.ConnectResponse(\x01\x30\x01\x42Y\n\x15\x64\x65v.ojsgrpc.worker.v1P\x01Z>github.com/ojs-grpc/ojs-grpc/gen/go/ojsgrpc/worker/v1;workerv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%ojsgrpc/worker/v1/worker_stream.proto\x12\x11ojsgrpc.worker.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x10ojs/v1/job.proto\x1a\x13ojs/v1/worker.proto\"\xa6\x02\n\x0e\x43onnectRequest\x12\'\n\x05hello\x18\x01 \x01(\x0b\x32\x18.ojsgrpc.worker.v1.Hello\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x05\x12$\n\x04\x61\x63ks\x18\x03 \x03(\x0b\x32\x16.ojsgrpc.worker.v1.Ack\x12&\n\x05nacks\x18\x04 \x03(\x0b\x32\x17.ojsgrpc.worker.v1.Nack\x12/\n\theartbeat\x18\x05 \x01(\x0b\x32\x1c.ojsgrpc.worker.v1.Heartbeat\x12-\n\x08progress\x18\x06 \x03(\x0b\x32\x1b.ojsgrpc.worker.v1.Progress\x12,\n\x08releases\x18\x07 \x03(\x0b\x32\x1a.ojsgrpc.worker.v1.Release\"\xc6\x02\n\x0f\x43onnectResponse\x12+\n\x07welcome\x18\x01 \x01(\x0b\x32\x1a.ojsgrpc.worker.v1.Welcome\x12/\n\ndeliveries\x18\x02 \x03(\x0b\x32\x1b.ojsgrpc.worker.v1.Delivery\x12\x30\n\x07results\x18\x03 \x03(\x0b\x32\x1f.ojsgrpc.worker.v1.SettleResult\x12\x31\n\x07\x63\x61ncels\x18\x04 \x03(\x0b\x32 .ojsgrpc.worker.v1.CancelRequest\x12&\n\tdirective\x18\x05 \x01(\x0e\x32\x13.ojs.v1.WorkerState\x12\x35\n\theartbeat\x18\x06 \x01(\x0b\x32\".ojsgrpc.worker.v1.HeartbeatResult\x12\x11\n\treconnect\x18\x07 \x01(\x08\"\\\n\x05Hello\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0e\n\x06queues\x18\x02 \x03(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x0b\n\x03pid\x18\x04 \x01(\x05\x12\x11\n\tjob_types\x18\x05 \x03(\t\"\x9f\x01\n\x07Welcome\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x31\n\x0elease_duration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x35\n\x12heartbeat_interval\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x16\n\x0eserver_version\x18\x04 \x01(\t\"m\n\x08\x44\x65livery\x12\x18\n\x03job\x18\x01 \x01(\x0b\x32\x0b.ojs.v1.Job\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x32\n\x0elease_deadline\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x03\x41\x63k\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12&\n\x06result\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\"L\n\x04Nack\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x1f\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x10.ojs.v1.JobError\".\n\x07Release\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\"e\n\tHeartbeat\x12*\n\rcurrent_state\x18\x01 \x01(\x0e\x32\x13.ojs.v1.WorkerState\x12,\n\textend_by\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"y\n\x08Progress\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12\x10\n\x08\x66raction\x18\x03 \x01(\x01\x12\x0f\n\x07message\x18\x04 \x01(\t\x12%\n\x04\x64\x61ta\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xd0\x01\n\x0cSettleResult\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.ojsgrpc.worker.v1.SettleStatus\x12\x1f\n\x05state\x18\x03 \x01(\x0e\x32\x10.ojs.v1.JobState\x12\x33\n\x0fnext_attempt_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nerror_code\x18\x05 \x01(\t\x12\x15\n\rerror_message\x18\x06 \x01(\t\"e\n\rCancelRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0blease_token\x18\x02 \x01(\t\x12/\n\x06reason\x18\x03 \x01(\x0e\x32\x1f.ojsgrpc.worker.v1.CancelReason\"U\n\x0fHeartbeatResult\x12\x30\n\x0cnew_deadline\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x65xtended\x18\x02 \x01(\x05*\xb0\x01\n\x0cSettleStatus\x12\x1d\n\x19SETTLE_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10SETTLE_STATUS_OK\x10\x01\x12\x17\n\x13SETTLE_STATUS_STALE\x10\x02\x12\x1b\n\x17SETTLE_STATUS_NOT_FOUND\x10\x03\x12\x1a\n\x16SETTLE_STATUS_CONFLICT\x10\x04\x12\x19\n\x15SETTLE_STATUS_INVALID\x10\x05*h\n\x0c\x43\x61ncelReason\x12\x1d\n\x19\x43\x41NCEL_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43\x41NCEL_REASON_CANCELLED\x10\x01\x12\x1c\n\x18\x43\x41NCEL_REASON_LEASE_LOST\x10\x02\x32k\n\x13WorkerStreamService\x12T\n\x07\x43onnect\x12!.ojsgrpc.worker.v1.ConnectRequest\x1a\".ojsgrpc.worker.v1.ConnectResponse(\x01\x30\x01\x42Y\n\x15\x64\x65v.ojsgrpc.worker.v1P\x01Z>github.com/ojs-grpc/ojs-grpc/gen/go/ojsgrpc/worker/v1;workerv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,36 +37,36 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ojs_grpc._proto.ojsgrpc.wor
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\025dev.ojsgrpc.worker.v1P\001Z>github.com/ojs-grpc/ojs-grpc/gen/go/ojsgrpc/worker/v1;workerv1'
-  _globals['_SETTLESTATUS']._serialized_start=2006
-  _globals['_SETTLESTATUS']._serialized_end=2182
-  _globals['_CANCELREASON']._serialized_start=2184
-  _globals['_CANCELREASON']._serialized_end=2288
+  _globals['_SETTLESTATUS']._serialized_start=2025
+  _globals['_SETTLESTATUS']._serialized_end=2201
+  _globals['_CANCELREASON']._serialized_start=2203
+  _globals['_CANCELREASON']._serialized_end=2307
   _globals['_CONNECTREQUEST']._serialized_start=195
   _globals['_CONNECTREQUEST']._serialized_end=489
   _globals['_CONNECTRESPONSE']._serialized_start=492
-  _globals['_CONNECTRESPONSE']._serialized_end=799
-  _globals['_HELLO']._serialized_start=801
-  _globals['_HELLO']._serialized_end=893
-  _globals['_WELCOME']._serialized_start=896
-  _globals['_WELCOME']._serialized_end=1055
-  _globals['_DELIVERY']._serialized_start=1057
-  _globals['_DELIVERY']._serialized_end=1166
-  _globals['_ACK']._serialized_start=1168
-  _globals['_ACK']._serialized_end=1250
-  _globals['_NACK']._serialized_start=1252
-  _globals['_NACK']._serialized_end=1328
-  _globals['_RELEASE']._serialized_start=1330
-  _globals['_RELEASE']._serialized_end=1376
-  _globals['_HEARTBEAT']._serialized_start=1378
-  _globals['_HEARTBEAT']._serialized_end=1479
-  _globals['_PROGRESS']._serialized_start=1481
-  _globals['_PROGRESS']._serialized_end=1602
-  _globals['_SETTLERESULT']._serialized_start=1605
-  _globals['_SETTLERESULT']._serialized_end=1813
-  _globals['_CANCELREQUEST']._serialized_start=1815
-  _globals['_CANCELREQUEST']._serialized_end=1916
-  _globals['_HEARTBEATRESULT']._serialized_start=1918
-  _globals['_HEARTBEATRESULT']._serialized_end=2003
-  _globals['_WORKERSTREAMSERVICE']._serialized_start=2290
-  _globals['_WORKERSTREAMSERVICE']._serialized_end=2397
+  _globals['_CONNECTRESPONSE']._serialized_end=818
+  _globals['_HELLO']._serialized_start=820
+  _globals['_HELLO']._serialized_end=912
+  _globals['_WELCOME']._serialized_start=915
+  _globals['_WELCOME']._serialized_end=1074
+  _globals['_DELIVERY']._serialized_start=1076
+  _globals['_DELIVERY']._serialized_end=1185
+  _globals['_ACK']._serialized_start=1187
+  _globals['_ACK']._serialized_end=1269
+  _globals['_NACK']._serialized_start=1271
+  _globals['_NACK']._serialized_end=1347
+  _globals['_RELEASE']._serialized_start=1349
+  _globals['_RELEASE']._serialized_end=1395
+  _globals['_HEARTBEAT']._serialized_start=1397
+  _globals['_HEARTBEAT']._serialized_end=1498
+  _globals['_PROGRESS']._serialized_start=1500
+  _globals['_PROGRESS']._serialized_end=1621
+  _globals['_SETTLERESULT']._serialized_start=1624
+  _globals['_SETTLERESULT']._serialized_end=1832
+  _globals['_CANCELREQUEST']._serialized_start=1834
+  _globals['_CANCELREQUEST']._serialized_end=1935
+  _globals['_HEARTBEATRESULT']._serialized_start=1937
+  _globals['_HEARTBEATRESULT']._serialized_end=2022
+  _globals['_WORKERSTREAMSERVICE']._serialized_start=2309
+  _globals['_WORKERSTREAMSERVICE']._serialized_end=2416
 # @@protoc_insertion_point(module_scope)

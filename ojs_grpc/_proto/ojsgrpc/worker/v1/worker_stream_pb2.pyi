@@ -149,9 +149,15 @@ class ConnectResponse(_message.Message):
     CANCELS_FIELD_NUMBER: _builtins.int
     DIRECTIVE_FIELD_NUMBER: _builtins.int
     HEARTBEAT_FIELD_NUMBER: _builtins.int
+    RECONNECT_FIELD_NUMBER: _builtins.int
     directive: _worker_pb2.WorkerState.ValueType
     """QUIET: take no more work; TERMINATE: finish or hand back in-flight jobs and
     close the stream. Unset means carry on.
+    """
+    reconnect: _builtins.bool
+    """Set with TERMINATE when the gateway itself is shutting down (not this worker):
+    settle or hand back as for TERMINATE, then connect again (another replica takes
+    over) instead of exiting.
     """
     @_builtins.property
     def welcome(self) -> Global___Welcome: ...
@@ -178,10 +184,11 @@ class ConnectResponse(_message.Message):
         cancels: _abc.Iterable[Global___CancelRequest] | None = ...,
         directive: _worker_pb2.WorkerState.ValueType = ...,
         heartbeat: Global___HeartbeatResult | None = ...,
+        reconnect: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["heartbeat", b"heartbeat", "welcome", b"welcome"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancels", b"cancels", "deliveries", b"deliveries", "directive", b"directive", "heartbeat", b"heartbeat", "results", b"results", "welcome", b"welcome"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancels", b"cancels", "deliveries", b"deliveries", "directive", b"directive", "heartbeat", b"heartbeat", "reconnect", b"reconnect", "results", b"results", "welcome", b"welcome"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
