@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 
@@ -18,16 +19,9 @@ from tests.support.processes import GatewayProcess, redis_server, start_gateway
 @pytest.fixture(scope="module", params=["embedded", "redis"])
 def gateway(request: pytest.FixtureRequest) -> Iterator[GatewayProcess]:
     """A gateway process on the store named by the parameter."""
-    if request.param == "embedded":
-        gw = start_gateway()
-        try:
-            yield gw
-        finally:
-            if gw.proc.poll() is None:
-                gw.terminate()
-        return
-    with redis_server() as redis:
-        gw = start_gateway(redis_url=redis.url)
+    with ExitStack() as stack:
+        redis_url = None if request.param == "embedded" else stack.enter_context(redis_server()).url
+        gw = start_gateway(redis_url=redis_url)
         try:
             yield gw
         finally:

@@ -1,0 +1,3 @@
+export * as google from "./index.google";
+export * as ojs from "./index.ojs";
+export * as ojsgrpc from "./index.ojsgrpc";

@@ -1,0 +1,1 @@
+export * as protobuf from "./index.google.protobuf";

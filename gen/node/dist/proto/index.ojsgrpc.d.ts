@@ -1,0 +1,1 @@
+export * as worker from "./index.ojsgrpc.worker";

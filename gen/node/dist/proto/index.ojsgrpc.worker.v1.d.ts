@@ -1,0 +1,1 @@
+export * from "./ojsgrpc/worker/v1/worker_stream";
