@@ -181,20 +181,29 @@ export class Worker {
   }
 
   private async execute(job: Job): Promise<void> {
+    // The beat in flight, if any: settling waits for it, so a late heartbeat never
+    // reaches the server after the job's Ack or Nack.
+    let inFlight: Promise<void> = Promise.resolve();
     const beat = setInterval(
-      () => void this.heartbeat(job),
+      () => {
+        inFlight = this.heartbeat(job);
+      },
       Math.min(this.options.heartbeatIntervalMs, leaseMs(job) / 3),
     );
+    const stopBeats = async (): Promise<void> => {
+      clearInterval(beat);
+      await inFlight;
+    };
     try {
       const handler = this.handlers.get(job.type);
       if (handler === undefined)
         throw new JobFailure(`no handler for job type ${job.type}`, "unknown_type", false);
       const result = await handler(job);
-      clearInterval(beat);
+      await stopBeats();
       const request = AckRequest.fromPartial({ jobId: job.id, result: result ?? {} });
       await this.settle(job, "ack", () => this.call(this.client.ack, request, leaseToken(job)));
     } catch (error) {
-      clearInterval(beat);
+      await stopBeats();
       const request = NackRequest.fromPartial({ jobId: job.id, error: this.jobError(error) });
       await this.settle(job, "nack", () => this.call(this.client.nack, request, leaseToken(job)));
     }

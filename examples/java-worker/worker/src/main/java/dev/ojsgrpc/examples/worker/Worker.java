@@ -269,9 +269,19 @@ public final class Worker {
                 job.getVisibilityTimeout().getSeconds(), job.getVisibilityTimeout().getNanos())
             : DEFAULT_LEASE;
     long beatMs = Math.max(100, lease.toMillis() / 3);
+    // Held by a heartbeat while its call is in flight: the ack waits for it, so a late
+    // beat never reaches the server after the job was settled.
+    Object beatLock = new Object();
     ScheduledFuture<?> beat =
         beats.scheduleAtFixedRate(
-            () -> heartbeat(leased, job), beatMs, beatMs, TimeUnit.MILLISECONDS);
+            () -> {
+              synchronized (beatLock) {
+                heartbeat(leased, job);
+              }
+            },
+            beatMs,
+            beatMs,
+            TimeUnit.MILLISECONDS);
     Struct result = null;
     JobError error = null;
     try {
@@ -295,6 +305,9 @@ public final class Worker {
       error = jobError("handler_error", "java worker: " + message, true, details, e);
     } finally {
       beat.cancel(false);
+      synchronized (beatLock) {
+        // a beat that was running has finished; none starts after cancel
+      }
     }
     OJSServiceBlockingStub call =
         leased.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
