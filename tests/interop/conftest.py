@@ -13,7 +13,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.support.processes import GatewayProcess, redis_server, start_gateway
+from tests.support.processes import GatewayProcess, redis_server, running_gateway
 
 
 @pytest.fixture(scope="module", params=["embedded", "redis"])
@@ -21,12 +21,7 @@ def gateway(request: pytest.FixtureRequest) -> Iterator[GatewayProcess]:
     """A gateway process on the store named by the parameter."""
     with ExitStack() as stack:
         redis_url = None if request.param == "embedded" else stack.enter_context(redis_server()).url
-        gw = start_gateway(redis_url=redis_url)
-        try:
-            yield gw
-        finally:
-            if gw.proc.poll() is None:
-                gw.terminate()
+        yield stack.enter_context(running_gateway(redis_url=redis_url))
 
 
 @pytest.fixture

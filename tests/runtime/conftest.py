@@ -7,17 +7,13 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from ojs_grpc.client import Client
-from tests.support.processes import GatewayProcess, start_gateway
+from tests.support.processes import GatewayProcess, running_gateway
 
 
 @pytest.fixture(scope="module")
 def gateway() -> Iterator[GatewayProcess]:
-    gw = start_gateway()
-    try:
+    with running_gateway() as gw:
         yield gw
-    finally:
-        if gw.proc.poll() is None:
-            gw.terminate()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -31,7 +30,14 @@ import redis.asyncio as aioredis
 from ojs_grpc.client import Client, OJSClientError
 from ojs_grpc.store.keys import Keys
 from ojs_grpc.store.redis_store import RedisStore
-from tests.support.processes import REPO, GatewayProcess, RedisServer, free_port, start_gateway
+from tests.support.processes import (
+    REPO,
+    GatewayProcess,
+    RedisServer,
+    collect_stderr,
+    free_port,
+    start_gateway,
+)
 from worker_runtime import JobContext, Worker
 
 QUEUE = "restart"
@@ -85,14 +91,7 @@ def fleet(grpc_target: str, log_path: Path) -> Iterator[list[str]]:
         text=True,
         start_new_session=True,
     )
-    lines: list[str] = []
-
-    def drain() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-
-    threading.Thread(target=drain, daemon=True).start()
+    lines = collect_stderr(proc)
     try:
         yield lines
     finally:

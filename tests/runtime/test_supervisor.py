@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ojs_grpc import Client
-from tests.support.processes import REPO, GatewayProcess, free_port
+from tests.support.processes import REPO, GatewayProcess, collect_stderr, free_port
 
 from .helpers import new_queue, wait_job
 
@@ -48,14 +47,7 @@ def supervisor(
         text=True,
         start_new_session=True,
     )
-    lines: list[str] = []
-
-    def drain() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-
-    threading.Thread(target=drain, daemon=True).start()
+    lines = collect_stderr(proc)
     try:
         yield proc, lines
     finally:

@@ -154,13 +154,32 @@ def start_gateway(
         if m:
             gw = GatewayProcess(proc, int(m.group(1)), int(m.group(2)), lines)
             # Keep draining stderr so the child never blocks on a full pipe.
-            threading.Thread(target=_drain, args=(proc, lines), daemon=True).start()
+            collect_stderr(proc, lines)
             return gw
     proc.kill()
     raise RuntimeError("gateway did not start:\n" + "".join(lines))
 
 
-def _drain(proc: subprocess.Popen[str], lines: list[str]) -> None:
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        lines.append(line)
+@contextmanager
+def running_gateway(*extra_args: str, redis_url: str | None = None) -> Iterator[GatewayProcess]:
+    """:func:`start_gateway`, terminated on exit (if it is still running)."""
+    gw = start_gateway(*extra_args, redis_url=redis_url)
+    try:
+        yield gw
+    finally:
+        if gw.proc.poll() is None:
+            gw.terminate()
+
+
+def collect_stderr(proc: subprocess.Popen[str], lines: list[str] | None = None) -> list[str]:
+    """Append the child's stderr lines to ``lines`` from a daemon thread (so the child
+    never blocks on a full pipe); returns the list, which fills as the child writes."""
+    collected: list[str] = [] if lines is None else lines
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            collected.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return collected
