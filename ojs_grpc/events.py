@@ -37,6 +37,9 @@ DROPPED_TYPE = "stream.dropped"
 # The gRPC binding names the log's ``job.discarded`` ``job.dead`` (binding §10.2.2).
 LOG_TO_GRPC_TYPE = {"job.discarded": "job.dead"}
 GRPC_TO_LOG_TYPE = {grpc: logged for logged, grpc in LOG_TO_GRPC_TYPE.items()}
+# The stream field holding an event: the JSON array [id, type, time, job_id, job_type,
+# queue, workflow_id, data].
+ENTRY_FIELD = "e"
 # How many entries the reader takes per XREAD, and how long one XREAD blocks.
 READ_BATCH = 1_000
 READ_BLOCK_MS = 1_000
@@ -159,16 +162,19 @@ class EventLog:
         queue: str,
         workflow_id: str = "",
     ) -> None:
-        fields = {
-            "id": f"evt_{uuid7()}",
-            "type": event_type,
-            "time": str(self._clock.now_ms()),
-            "job_id": job_id,
-            "job_type": job_type,
-            "queue": queue,
-            "workflow_id": workflow_id,
-            "data": json.dumps(payload, separators=(",", ":")),
-        }
+        # One field holding the whole event: redis-py packs every field name and value of
+        # an XADD in Python, and this runs for several events per job.
+        entry = [
+            f"evt_{uuid7()}",
+            event_type,
+            self._clock.now_ms(),
+            job_id,
+            job_type,
+            queue,
+            workflow_id,
+            payload,
+        ]
+        fields = {ENTRY_FIELD: json.dumps(entry, separators=(",", ":"))}
         await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
 
     async def read(
@@ -449,6 +455,21 @@ def _cursor_key(cursor: str) -> tuple[int, int]:
 
 def _decode_entry(entry: tuple[str, dict[str, str]]) -> Event:
     cursor, fields = entry
+    packed = fields.get(ENTRY_FIELD)
+    if packed is not None:
+        event_id, event_type, at, job_id, job_type, queue, workflow_id, data = json.loads(packed)
+        return Event(
+            id=event_id,
+            type=event_type,
+            time=int(at),
+            job_id=job_id,
+            job_type=job_type,
+            queue=queue,
+            workflow_id=workflow_id,
+            data=data,
+            cursor=cursor,
+        )
+    # An entry of the earlier layout (one stream field per event field), still in the log.
     return Event(
         id=fields["id"],
         type=fields["type"],

@@ -22,7 +22,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -50,6 +50,10 @@ SUBSCRIBE_TIMEOUT_S = 5.0
 
 class Listener(Protocol):
     """What the shared subscriber needs of a stream or a worker session."""
+
+    # True while a claim of its own is in flight: a left-active message may then name a
+    # job being claimed, not yet in ``inflight``, so every such message makes a suspect.
+    claiming: bool
 
     @property
     def queues(self) -> list[str]: ...
@@ -79,6 +83,7 @@ class _Stream:
     inflight: dict[str, tuple[str, int]] = field(default_factory=dict)
     suspects: set[str] = field(default_factory=set)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    claiming: bool = False
 
     def has_credit(self) -> bool:
         return len(self.inflight) < self.max_concurrent
@@ -112,6 +117,23 @@ async def left_active(
         if doc.get("state") != "active" or doc.get("attempt") != held[job_id][1]:
             gone[job_id] = doc
     return gone
+
+
+async def claim_watched(
+    listener: Listener, subscriber: QueueSubscriber, claim: Awaitable[list[Job]]
+) -> list[Job]:
+    """Await ``claim`` (jobs for ``listener``) so that no left-active message about them
+    is lost: one arriving before the caller records the jobs as in flight (which it does
+    right after this returns, without awaiting) makes its job a suspect to look at."""
+    failures = subscriber.failures
+    listener.claiming = True
+    try:
+        jobs = await claim
+    finally:
+        listener.claiming = False
+    if subscriber.failures != failures:  # messages may have been lost meanwhile
+        listener.suspects.update(job.id for job in jobs)
+    return jobs
 
 
 async def held_back(store: RedisStore, queues: list[str]) -> bool:
@@ -180,12 +202,10 @@ class JobStreams:
             wait = SAFETY_INTERVAL_S
             free = s.max_concurrent - len(s.inflight)
             if free > 0:
-                jobs = await self.service.fetch(s.queues, free, s.worker_id)
+                claim = self.service.fetch(s.queues, free, s.worker_id)
+                jobs = await claim_watched(s, self.subscriber, claim)
                 for job in jobs:
                     s.inflight[job.id] = (job.queue, job.attempt)
-                    # It may have left `active` before it was recorded here (its message
-                    # then found no stream holding it): look once more.
-                    s.suspects.add(job.id)
                 for job in jobs:
                     yield job
                 if jobs:
@@ -216,6 +236,8 @@ class QueueSubscriber:
         self.listeners: set[Listener] = set()
         self._lock = asyncio.Lock()
         self._stopping = False
+        # Read failures so far (messages may have been lost in each).
+        self.failures = 0
 
     def stop(self) -> None:
         """Shutdown: wake every listener so it ends."""
@@ -305,6 +327,7 @@ class QueueSubscriber:
                 raise
             except Exception:  # connection trouble: redis-py resubscribes on reconnect
                 log.warning("job stream subscriber failed; retrying", exc_info=True)
+                self.failures += 1
                 self._wake_all()  # messages may have been lost: every listener looks again
                 await asyncio.sleep(0.5)
                 continue
@@ -335,7 +358,7 @@ class QueueSubscriber:
         elif data.startswith(NOTIFY_LEFT_ACTIVE):
             job_id = data[len(NOTIFY_LEFT_ACTIVE) :]
             for listener in listeners:
-                if job_id in listener.inflight:
+                if listener.claiming or job_id in listener.inflight:
                     listener.suspects.add(job_id)
                     listener.wake.set()
 

@@ -132,32 +132,36 @@ class Level4:
         self.check_batch_size(len(specs))
         return [r.job for r in await self._insert(specs, batch=True)]
 
-    def _prepare(self, spec: EnqueueSpec, path: str) -> NewJob:
+    def _prepare(self, spec: EnqueueSpec, path: str, now: int) -> tuple[NewJob, str]:
+        """The job to insert and its encoded spec (stale once a unique policy edits it)."""
         policy = None
         if spec.unique is not None:
             policy = parse_policy(spec.unique, f"{path}options.unique")
             spec.unique = policy.to_dict()
         check_spec(spec, path)
-        job = self.service.build_job(spec)
+        job, spec_json = self.service.prepare_job(spec, checked=True, now=now)
         if policy is None:
-            return NewJob(job)
+            return NewJob(job), spec_json
         if policy.on_conflict == "replace_except_schedule":
             job.scheduled_at_text = None  # the schedule may come from the replaced job
-        return NewJob(
+        item = NewJob(
             job,
             fingerprint(policy, job.type, job.queue, job.args, job.meta, f"{path}options.unique"),
             policy.on_conflict,
             policy.states,
             policy.period_ms,
         )
+        return item, spec_json
 
     async def _insert(self, specs: list[EnqueueSpec], *, batch: bool) -> list[Inserted]:
         items: list[NewJob] = []
+        encoded: list[str] = []
         seen: dict[str, int] = {}
+        now = self.service.clock.now_ms()
         for i, spec in enumerate(specs):
             path = f"jobs[{i}]." if batch else ""
             try:
-                item = self._prepare(spec, path)
+                item, spec_json = self._prepare(spec, path, now)
                 if spec.client_id is not None and spec.client_id in seen:
                     raise invalid(
                         f"{path}id", f"'{path}id' repeats jobs[{seen[spec.client_id]}].id"
@@ -167,9 +171,16 @@ class Level4:
             if spec.client_id is not None:
                 seen[spec.client_id] = i
             items.append(item)
+            encoded.append(spec_json)
+
+        if not seen and all(not item.fingerprint for item in items):
+            queues = {item.job.queue for item in items}
+            if len(queues) == 1:  # the common batch: one script, one round trip
+                results = await self._insert_plain(queues.pop(), items, encoded, now, batch)
+                await self._announce(results)
+                return results
 
         store = self.service.store
-        now = self.service.clock.now_ms()
         index_keys = [store.keys.job_queue(item.job.id) for item in items]
         # Whoever creates a job-id index entry owns the id (client ids are unique across
         # queues); generated ids cannot collide, the NX costs nothing.
@@ -195,6 +206,19 @@ class Level4:
             await store.client.delete(*unused)
         await self._announce(results)
         return results
+
+    async def _insert_plain(
+        self, queue: str, items: list[NewJob], specs: list[str], now: int, batch: bool
+    ) -> list[Inserted]:
+        """Jobs of one queue with generated ids and no unique policy: no id can be taken
+        and no fingerprint checked, so the store inserts them with their index entries
+        in one round trip."""
+        stored = await self.service.store.enqueue_batch(
+            queue, [item.job for item in items], now, specs
+        )
+        if isinstance(stored, int):  # a generated id that exists: never in practice
+            raise _id_taken(items[stored].job.id, stored if batch else None)
+        return [Inserted("inserted", job) for job in stored]
 
     async def _store_by_queue(self, items: list[NewJob], now: int, batch: bool) -> list[Inserted]:
         store = self.service.store
@@ -270,13 +294,19 @@ class Level4:
         ]
 
     async def _announce(self, results: list[Inserted]) -> None:
-        events = self.service.events
+        """The events of the inserted jobs (and of the jobs they replaced), in order and
+        in one round trip."""
+        replaced = {
+            r.replaced_id: await self.service.store.get(r.replaced_id)
+            for r in results
+            if r.replaced_id and r.outcome != "ignored"
+        }
         scheduled = False
-        for r in results:
-            if r.outcome == "ignored":
-                continue
-            if r.replaced_id:
-                old = await self.service.store.get(r.replaced_id)
+        async with self.service._event_batch() as (events, _):
+            for r in results:
+                if r.outcome == "ignored":
+                    continue
+                old = replaced.get(r.replaced_id) if r.replaced_id else None
                 if old is not None and old.state is JobState.CANCELLED:
                     await events.emit(
                         "job.cancelled",
@@ -285,12 +315,12 @@ class Level4:
                         reason="replaced by a unique job",
                         replaced_by=r.job.id,
                     )
-            scheduled = scheduled or r.job.state is JobState.SCHEDULED
-            await events.emit(
-                "job.enqueued" if r.job.state is JobState.AVAILABLE else "job.scheduled",
-                r.job,
-                priority=r.job.priority,
-            )
+                scheduled = scheduled or r.job.state is JobState.SCHEDULED
+                await events.emit(
+                    "job.enqueued" if r.job.state is JobState.AVAILABLE else "job.scheduled",
+                    r.job,
+                    priority=r.job.priority,
+                )
         if scheduled:
             self.service._wake_maintenance()
 

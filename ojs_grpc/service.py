@@ -53,6 +53,7 @@ from .store.redis_store import (
     ReleaseOp,
     WorkerOp,
 )
+from .store.scripts import CommandBatch
 from .timefmt import format_rfc3339
 from .validation import check_queue, check_spec
 from .workflows import WorkflowEngine
@@ -99,6 +100,9 @@ class Settlement:
     lease_token: int | None = None
     # The job's queue when the caller knows it (saves looking it up).
     queue: str | None = None
+    # The job as delivered, when the caller (a worker session) holds it in the attempt
+    # ``lease_token`` names: an ack then needs no reply beyond the state (AckOp.held).
+    held: Job | None = None
     result: Any = None
     has_result: bool = False
     report: FailureReport | None = None
@@ -238,9 +242,9 @@ class OJSService:
         """PUSH: validate, store, emit ``job.enqueued``; return the stored job."""
         if spec.unique is not None:  # unique jobs: one check-and-insert script (level4.py)
             return (await Level4(self).enqueue(spec)).job
-        job = self.build_job(spec)
+        job, spec_json = self.prepare_job(spec)
         outcome = await self.store.enqueue(
-            job, job.created_at, check_duplicate=spec.client_id is not None
+            job, job.created_at, check_duplicate=spec.client_id is not None, spec_json=spec_json
         )
         if outcome.status == "duplicate":
             raise OJSError(
@@ -260,8 +264,19 @@ class OJSService:
 
     def build_job(self, spec: EnqueueSpec) -> Job:
         """Defaults and checks shared by both bindings; raises OJSError."""
-        check_spec(spec)
-        now = self.clock.now_ms()
+        return self.prepare_job(spec)[0]
+
+    def prepare_job(
+        self, spec: EnqueueSpec, *, checked: bool = False, now: int | None = None
+    ) -> tuple[Job, str]:
+        """:meth:`build_job`, and the job's spec as the store keeps it (``dumps`` of
+        ``new_parts(job)[1]``), encoded once for the size check and the store.
+        ``checked``: the caller has run :func:`check_spec` already; ``now``: the creation
+        time (a batch gives all its jobs one)."""
+        if not checked:
+            check_spec(spec)
+        if now is None:
+            now = self.clock.now_ms()
         # The codecs resolve max_attempts into the policy when one is given.
         retry = spec.retry or RetryPolicy(max_attempts=spec.max_attempts or DEFAULT_MAX_ATTEMPTS)
         expires_at = spec.expires_at
@@ -297,11 +312,12 @@ class OJSService:
             enqueued_at=now if state is JobState.AVAILABLE else None,
             rate_limit_per_s=spec.rate_limit_per_s,
         )
-        self._check_size(job)
-        return job
+        return job, self._check_size(job)
 
-    def _check_size(self, job: Job) -> None:
-        size = len(dumps(new_parts(job)[1]).encode())
+    def _check_size(self, job: Job) -> str:
+        """The job's encoded spec, unless it is over ``settings.max_job_bytes``."""
+        spec_json = dumps(new_parts(job)[1])
+        size = len(spec_json) if spec_json.isascii() else len(spec_json.encode())
         if size > self.settings.max_job_bytes:
             raise OJSError(
                 PAYLOAD_TOO_LARGE,
@@ -309,6 +325,7 @@ class OJSService:
                 f"{self.settings.max_job_bytes} bytes",
                 details={"field": "args", "size": size, "limit": self.settings.max_job_bytes},
             )
+        return spec_json
 
     async def get_job(self, job_id: str) -> Job:
         job = await self.store.get(job_id)
@@ -336,6 +353,20 @@ class OJSService:
         visibility_timeout_ms: int | None = None,
     ) -> list[Job]:
         """FETCH: claim up to ``count`` jobs, queues in the given order; never waits."""
+        jobs = await self.claim(queues, count, worker_id, visibility_timeout_ms)
+        await self.announce_started(jobs, worker_id)
+        return jobs
+
+    async def claim(
+        self,
+        queues: list[str],
+        count: int = 1,
+        worker_id: str = "",
+        visibility_timeout_ms: int | None = None,
+    ) -> list[Job]:
+        """FETCH without its ``job.started`` events and worker job set: a caller that pushes
+        the jobs sends them first, then calls :meth:`announce_started` before it takes
+        anything else about them (so their events still come first)."""
         if not queues:
             raise invalid("queues", "'queues' must list at least one queue")
         for i, queue in enumerate(queues):
@@ -347,7 +378,12 @@ class OJSService:
         if self.draining:
             return []
         result = await self.store.fetch(
-            queues, max(1, count), worker_id, self.clock.now_ms(), visibility_timeout_ms
+            queues,
+            max(1, count),
+            worker_id,
+            self.clock.now_ms(),
+            visibility_timeout_ms,
+            track=False,
         )
         for _queue, job_id in result.expired:
             expired = await self.store.get(job_id)
@@ -356,10 +392,16 @@ class OJSService:
                 await self.workflows.after_transition(expired)
         if result.jobs:
             self._wake_maintenance()
-            async with self._event_batch() as (events, _):
-                for job in result.jobs:
-                    await events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
         return result.jobs
+
+    async def announce_started(self, jobs: Sequence[Job], worker_id: str) -> None:
+        """``job.started`` for claimed ``jobs`` and the worker's job set, one round trip."""
+        if not jobs:
+            return
+        async with self._event_batch() as (events, pipe):
+            for job in jobs:
+                await events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
+            self.store.remember_worker_jobs(pipe, worker_id, jobs)
 
     async def ack(
         self,
@@ -451,7 +493,13 @@ class OJSService:
             item, queue = items[i], queues[i] or ""
             if item.kind == "ack":
                 op: WorkerOp = AckOp(
-                    item.job_id, queue, item.result, item.has_result, item.lease_token, worker_id
+                    item.job_id,
+                    queue,
+                    item.result,
+                    item.has_result,
+                    item.lease_token,
+                    worker_id,
+                    item.held,
                 )
             elif item.kind == "release":
                 op = ReleaseOp(item.job_id, queue, item.lease_token, worker_id)
@@ -521,11 +569,11 @@ class OJSService:
 
     @contextlib.asynccontextmanager
     async def _event_batch(self) -> AsyncIterator[tuple[EventLog, Any]]:
-        """An event log whose appends are buffered on one pipeline (also yielded, for other
-        writes that can ride along) and sent in one round trip on exit."""
-        async with self.store.client.pipeline(transaction=False) as pipe:
-            yield EventLog(pipe, self.store.keys, self.clock, self.settings.max_events), pipe
-            await pipe.execute()
+        """An event log whose appends are buffered on one command batch (also yielded, for
+        other writes that can ride along) and sent in one round trip on exit."""
+        batch = CommandBatch(self.store.client)
+        yield EventLog(batch, self.store.keys, self.clock, self.settings.max_events), batch
+        await batch.execute()
 
     @staticmethod
     async def _emit_failure(

@@ -48,6 +48,7 @@ from .job_stream import (
     SAFETY_INTERVAL_S,
     QueueSubscriber,
     check_consumer,
+    claim_watched,
     held_back,
     left_active,
     raise_if_cancelled,
@@ -98,6 +99,7 @@ class _Session:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     inbox: list[ws.ConnectRequest] = field(default_factory=list)
     closed: bool = False
+    claiming: bool = False
 
     def has_credit(self) -> bool:
         return self.credit > 0 and self.directive == "running"
@@ -203,17 +205,22 @@ class WorkerSessions:
                 drain_until = time.monotonic() + self.drain_wait_s
             wait = SAFETY_INTERVAL_S
             more = False
+            jobs: list[Job] = []
             if s.has_credit() and not closed:
-                jobs = await self.service.fetch(
-                    s.queues, min(s.credit, FETCH_BATCH_MAX), s.worker_id
-                )
+                claim = self.service.claim(s.queues, min(s.credit, FETCH_BATCH_MAX), s.worker_id)
+                jobs = await claim_watched(s, self.subscriber, claim)
                 self._deliver(s, jobs, out)
                 more = bool(jobs) and s.credit > 0
                 if not jobs and await held_back(self.service.store, s.queues):
                     wait = HELD_BACK_RETRY_S
-            for response in out:
-                if response.ListFields():
-                    yield response
+            try:
+                for response in out:
+                    if response.ListFields():
+                        yield response
+            finally:
+                # After sending: the worker starts without waiting for this round trip, and
+                # its settles are taken in a later turn, so job.started still comes first.
+                await self.service.announce_started(jobs, s.worker_id)
             if closed:
                 return
             if drain_until is not None:
@@ -230,9 +237,6 @@ class WorkerSessions:
         for job in jobs:
             s.credit -= 1
             s.inflight[job.id] = job
-            # It may have left `active` before it was recorded here (its message then
-            # found no session holding it): look once more.
-            s.suspects.add(job.id)
             delivery = ws.Delivery(lease_token=str(job.attempt))
             job_to_proto(job, delivery.job)
             lease_end = min(t for t in (job.deadline, job.timeout_at) if t is not None)
@@ -290,7 +294,10 @@ class WorkerSessions:
             lease_token = int(token) if token else None
         except ValueError:
             return None
-        return Settlement(kind, job_id, lease_token, queue=held.queue if held else None)
+        if held is None:
+            return Settlement(kind, job_id, lease_token)
+        mine = held if lease_token == held.attempt else None
+        return Settlement(kind, job_id, lease_token, queue=held.queue, held=mine)
 
     async def _settle(
         self, s: _Session, items: list[tuple[str, Settlement | None]], resp: ws.ConnectResponse

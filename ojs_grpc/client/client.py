@@ -35,7 +35,7 @@ from ._values import (
     timestamp_from_proto,
     value_to_py,
 )
-from .errors import OJSClientError, error_for, from_rpc_error
+from .errors import BackendError, OJSClientError, UnsupportedError, error_for, from_rpc_error
 from .types import (
     Batch,
     Chain,
@@ -56,6 +56,8 @@ from .types import (
 )
 
 DEFAULT_URL = "localhost:9090"
+# Most jobs one coalesced EnqueueBatch carries (the gateway's default limit is 1,000).
+DEFAULT_COALESCE_MAX = 500
 LEASE_TOKEN_KEY = "x-ojs-lease-token"
 _T = TypeVar("_T")
 _Req = TypeVar("_Req")
@@ -317,8 +319,30 @@ def _seconds(value: DurationLike) -> float:
 # -- the client ---------------------------------------------------------------------------
 
 
+async def _resolve(done: asyncio.Future[_T], call: Awaitable[_T]) -> None:
+    """Hand the outcome of ``call`` to whoever waits on ``done`` (unless it gave up)."""
+    try:
+        result = await call
+    except Exception as exc:
+        if not done.done():
+            done.set_exception(exc)
+    else:
+        if not done.done():
+            done.set_result(result)
+
+
+_Waiting = tuple[job_pb2.EnqueueRequest, asyncio.Future[Job]]
+
+
 class Client:
-    """Async OJS client. Nothing connects until the first call; use ``async with`` or close()."""
+    """Async OJS client. Nothing connects until the first call; use ``async with`` or close().
+
+    ``coalesce`` (default on): :meth:`enqueue` calls made in the same turn of the event
+    loop (concurrent tasks) go to the gateway as one ``EnqueueBatch`` per queue, at most
+    ``coalesce_max`` jobs each; a lone call stays a unary ``Enqueue``. Each caller still
+    gets its own job or its own error: a batch the gateway refuses (it is all or nothing,
+    so nothing was written) is sent again job by job. Unique jobs are never coalesced.
+    """
 
     def __init__(
         self,
@@ -327,6 +351,8 @@ class Client:
         http_url: str | None = None,
         timeout: float = 30.0,
         metadata: Sequence[tuple[str, str]] = (),
+        coalesce: bool = True,
+        coalesce_max: int = DEFAULT_COALESCE_MAX,
     ) -> None:
         self.target = grpc_target(url)
         host = urlsplit("//" + self.target).hostname or "localhost"
@@ -338,6 +364,13 @@ class Client:
         self._channel: grpc.aio.Channel | None = None
         self._stub: service_pb2_grpc.OJSServiceAsyncStub | None = None
         self._session_stub: worker_stream_pb2_grpc.WorkerStreamServiceAsyncStub | None = None
+        if coalesce_max < 1:
+            raise ValueError("coalesce_max must be at least 1")
+        self.coalesce = coalesce
+        self.coalesce_max = coalesce_max
+        self._waiting: dict[str, list[_Waiting]] = {}  # by queue
+        self._flush_due = False
+        self._sending: set[asyncio.Task[None]] = set()
 
     # -- plumbing
 
@@ -378,6 +411,10 @@ class Client:
             raise from_rpc_error(err) from None
 
     async def close(self) -> None:
+        """Send the enqueues still waiting to be coalesced, then close the channel."""
+        self._flush()
+        if self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
         if self._channel is not None:
             await self._channel.close()
         self._channel = None
@@ -431,15 +468,96 @@ class Client:
             ),
         )
         _set_args(req.args, args)
+        if not self.coalesce or unique is not None:
+            return await self._enqueue_one(req)
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Job] = loop.create_future()
+        group = self._waiting.setdefault(req.options.queue, [])
+        group.append((req, done))
+        if len(group) >= self.coalesce_max:
+            self._send(self._waiting.pop(req.options.queue))
+        elif not self._flush_due:
+            # Next turn of the loop: every task that runs in this one can join.
+            self._flush_due = True
+            loop.call_soon(self._flush)
+        return await done
+
+    async def _enqueue_one(self, req: job_pb2.EnqueueRequest) -> Job:
         resp = await self.call(self.stub.Enqueue, req)
         return job_from_proto(resp.job)
+
+    def _flush(self) -> None:
+        """Send the waiting enqueues: one batch (or lone Enqueue) per queue."""
+        self._flush_due = False
+        waiting, self._waiting = self._waiting, {}
+        for group in waiting.values():
+            self._send(group)
+
+    def _send(self, group: list[_Waiting]) -> None:
+        task = asyncio.ensure_future(self._send_coalesced(group))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send_coalesced(self, group: list[_Waiting]) -> None:
+        try:
+            if len(group) == 1:
+                await _resolve(group[0][1], self._enqueue_one(group[0][0]))
+            else:
+                await self._send_batch(group)
+        except BaseException as exc:  # never leave a caller waiting
+            for _, done in group:
+                if not done.done():
+                    if isinstance(exc, Exception):
+                        done.set_exception(exc)
+                    else:
+                        done.cancel()
+            if not isinstance(exc, Exception):
+                raise
+
+    async def _send_batch(self, group: list[_Waiting]) -> None:
+        batch = job_pb2.EnqueueBatchRequest()
+        for req, _ in group:
+            batch.jobs.add(type=req.type, args=req.args, options=req.options)
+        try:
+            resp = await self.call(self.stub.EnqueueBatch, batch)
+        except BackendError as err:
+            # The gateway may or may not have stored the batch: every caller gets the
+            # error, as each would from its own call; nothing is sent twice.
+            for _, done in group:
+                if not done.done():
+                    done.set_exception(err)
+            return
+        except OJSClientError as err:
+            # Refused as a whole, so nothing was written: each job on its own finds out
+            # whether it was the cause (its own error) or goes in.
+            if isinstance(err, UnsupportedError):
+                self.coalesce = False  # a gateway without EnqueueBatch
+            await asyncio.gather(*(_resolve(done, self._enqueue_one(req)) for req, done in group))
+            return
+        jobs = iter(resp.jobs)
+        for i, (_, done) in enumerate(group):
+            if done.done():
+                continue  # the caller gave up waiting; its job was enqueued all the same
+            if i in resp.errors:  # a backend that cannot insert a batch atomically
+                e = resp.errors[i]
+                done.set_exception(error_for(e.code, e.message))
+                continue
+            job = next(jobs, None)
+            if job is None:
+                done.set_exception(
+                    error_for("backend_error", "EnqueueBatch returned fewer jobs than sent")
+                )
+            else:
+                done.set_result(job_from_proto(job))
 
     async def enqueue_batch(self, jobs: Sequence[JobSpec], **default_options: Any) -> list[Job]:
         """Enqueue several job specs atomically (``EnqueueBatch``); options apply to all."""
         req = job_pb2.EnqueueBatchRequest(default_options=build_options(**default_options))
         for i, spec in enumerate(jobs):
             job_type, args, opts = split_spec(spec, f"jobs[{i}]")
-            entry = req.jobs.add(type=job_type, options=build_options(**opts))
+            # Without options of its own an entry takes the defaults as they are.
+            own = {"options": build_options(**opts)} if opts else {}
+            entry = req.jobs.add(type=job_type, **own)
             _set_args(entry.args, args)
         resp = await self.call(self.stub.EnqueueBatch, req)
         if resp.errors:

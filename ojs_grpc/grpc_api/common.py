@@ -7,6 +7,8 @@ server version and conformance level as response metadata, and turns an
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -55,12 +57,21 @@ def rpc(method: Method[Req, Resp]) -> Method[Req, Resp]:
     @functools.wraps(method)
     async def wrapper(self: Any, request: Req, context: Ctx) -> Resp:
         request_id = metadata_dict(context).get(REQUEST_ID_KEY, "")
-        await context.send_initial_metadata(response_headers(request_id))
+        # The headers go out while the method runs: awaiting them first costs every call
+        # a turn of gRPC's completion queue, and concurrent calls queue up behind it.
+        headers = asyncio.ensure_future(context.send_initial_metadata(response_headers(request_id)))
         try:
-            return await method(self, request, context)
+            response = await method(self, request, context)
         except OJSError as err:
+            await headers
             await context.abort_with_status(to_status(err, request_id))
             raise AssertionError("unreachable") from err  # abort_with_status always raises
+        except BaseException:
+            with contextlib.suppress(Exception):  # the failure, not the headers, is the news
+                await headers  # gRPC must not send its status while they are on the way
+            raise
+        await headers  # the response must follow them
+        return response
 
     return wrapper
 

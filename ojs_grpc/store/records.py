@@ -75,6 +75,17 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _set_mutable(job: Job, doc: dict[str, Any]) -> None:
+    """The fields of ``job`` that transitions change, from its state document."""
+    job.state = JobState(doc["state"])
+    job.attempt = int(doc["attempt"])
+    job.worker_id = doc.get("worker_id")
+    job.has_error = bool(doc.get("has_error", False))
+    job.dead = bool(doc.get("dead", False))
+    for name in _DOC_INSTANTS:
+        setattr(job, name, _int(doc.get(name)))
+
+
 def job_from_parts(
     job_id: str,
     queue: str,
@@ -91,9 +102,9 @@ def job_from_parts(
         type=spec["type"],
         queue=queue,
         args=spec["args"],
-        state=JobState(doc["state"]),
+        state=JobState.AVAILABLE,  # the state fields are set from the doc below
         priority=int(doc["priority"]),
-        attempt=int(doc["attempt"]),
+        attempt=0,
         max_attempts=int(doc["max_attempts"]),
         retry=RetryPolicy.from_dict(spec["retry"]),
         created_at=int(doc["created_at"]),
@@ -106,18 +117,26 @@ def job_from_parts(
         visibility_timeout_ms=int(doc["vis_ms"]),
         scheduled_at_text=spec.get("scheduled_at_text"),
         expires_at_text=spec.get("expires_at_text"),
-        worker_id=doc.get("worker_id"),
-        has_error=bool(doc.get("has_error", False)),
-        dead=bool(doc.get("dead", False)),
         workflow_id=spec.get("workflow_id", ""),
         rate_limit_per_s=_int(doc.get("rl")),
         parent_results=spec.get("parent_results"),
     )
-    for name in _DOC_INSTANTS:
-        setattr(job, name, _int(doc.get(name)))
+    _set_mutable(job, doc)
     if errors_json:
         job.errors = json.loads(errors_json)
     if result_json is not None:
         job.has_result = True
         job.result = json.loads(result_json)
+    return job
+
+
+def job_with_doc(held: Job, doc_json: str, result: Any, has_result: bool) -> Job:
+    """``held`` (a job read earlier) after a transition that returned only its state
+    document, and stored ``result`` when ``has_result``; the spec never changes."""
+    # A shallow copy without copy.copy's generic protocol (this runs for every ack).
+    job = Job.__new__(Job)
+    job.__dict__.update(held.__dict__)
+    _set_mutable(job, json.loads(doc_json))
+    if has_result:
+        job.has_result, job.result = True, result
     return job

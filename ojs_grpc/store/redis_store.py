@@ -8,17 +8,24 @@ implementation of the semantics.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Job
+from redis.exceptions import NoScriptError
+
+from ..model import Job, JobState
 from .keys import Keys
-from .records import dumps, job_from_parts, new_parts
-from .scripts import Scripts
+from .records import dumps, job_from_parts, job_with_doc, new_parts
+from .scripts import Scripts, pack, send_packed
 
 # How many due jobs one script call promotes or reclaims before yielding.
 BATCH_LIMIT = 500
+# Queues whose script keys are kept built at most.
+MAX_KEY_LISTS = 4096
+# How long an enqueue trusts that its queue is in the set of queues (seconds).
+QUEUE_REGISTRATION_S = 60.0
 # Worker records outlive a day of silence, then Redis drops them.
 WORKER_TTL_S = 86_400
 
@@ -51,7 +58,11 @@ class FetchResult:
 
 @dataclass
 class AckOp:
-    """ACK of ``job_id`` in ``queue`` (store.apply)."""
+    """ACK of ``job_id`` in ``queue`` (store.apply).
+
+    ``held``: the job as delivered to the acking worker session, which holds it in that
+    attempt. The script then skips the ``f:<id>`` message (nobody else holds the job) and
+    returns only the state document; the acked job is ``held`` updated from it."""
 
     job_id: str
     queue: str
@@ -59,6 +70,7 @@ class AckOp:
     has_result: bool = False
     lease_token: int | None = None
     worker_id: str | None = None
+    held: Job | None = None
 
 
 @dataclass
@@ -119,6 +131,11 @@ class RedisStore:
         self.keys = keys
         self.backend = backend
         self._scripts = Scripts(client)
+        # queue -> its script keys: built once, not for every transition.
+        self._key_lists: dict[str, list[str]] = {}
+        # queue -> when this process last added it to the set of queues: enqueues skip
+        # the SADD for a while (QUEUE_REGISTRATION_S re-adds it should the set be lost).
+        self._queues_registered: dict[str, float] = {}
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -129,7 +146,15 @@ class RedisStore:
     # -- helpers -----------------------------------------------------------------
 
     async def _run(self, name: str, queue: str, args: list[Any]) -> Any:
-        return await self._scripts.run(name, self.keys.queue(queue).all(), args)
+        return await self._scripts.run(name, self._script_keys(queue), args)
+
+    def _script_keys(self, queue: str) -> list[str]:
+        keys = self._key_lists.get(queue)
+        if keys is None:
+            if len(self._key_lists) >= MAX_KEY_LISTS:
+                self._key_lists.clear()
+            keys = self._key_lists[queue] = self.keys.queue(queue).all()
+        return keys
 
     async def queue_of(self, job_id: str) -> str | None:
         queue: str | None = await self.client.get(self.keys.job_queue(job_id))
@@ -174,30 +199,106 @@ class RedisStore:
 
     # -- transitions ---------------------------------------------------------------
 
-    async def enqueue(self, job: Job, now: int, *, check_duplicate: bool) -> Outcome:
-        """Insert ``job`` (state available, scheduled or pending)."""
-        index_key = self.keys.job_queue(job.id)
-        if check_duplicate:
-            # A client-chosen id must be unique across queues: whoever creates the index
-            # entry owns the id. (Purge and dead-letter delete drop the entry with the job.)
-            if not await self.client.set(index_key, job.queue, nx=True):
+    async def enqueue(
+        self, job: Job, now: int, *, check_duplicate: bool, spec_json: str | None = None
+    ) -> Outcome:
+        """Insert ``job`` (state available, scheduled or pending); an available job is
+        enqueued at ``now``. ``spec_json``: the job's spec as stored (``dumps`` of
+        ``new_parts(job)[1]``) when the caller has encoded it already."""
+        specs = None if spec_json is None else [spec_json]
+        if not check_duplicate:
+            inserted = await self.enqueue_batch(job.queue, [job], now, specs)
+            if isinstance(inserted, int):
                 return Outcome("duplicate", detail=job.id)
-            await self.client.sadd(self.keys.queues, job.queue)
-        else:
-            async with self.client.pipeline(transaction=False) as pipe:
-                pipe.set(index_key, job.queue)
-                pipe.sadd(self.keys.queues, job.queue)
-                await pipe.execute()
-        doc, spec = new_parts(job)
+            return Outcome("ok", inserted[0])
+        # A client-chosen id must be unique across queues: whoever creates the index entry
+        # owns the id. (Purge and dead-letter delete drop the entry with the job.)
+        index_key = self.keys.job_queue(job.id)
+        if not await self.client.set(index_key, job.queue, nx=True):
+            return Outcome("duplicate", detail=job.id)
         try:
-            reply = await self._run("enqueue", job.queue, [job.id, now, dumps(doc), dumps(spec)])
+            if self._unregistered(job.queue):
+                await self.client.sadd(self.keys.queues, job.queue)
+                self._registered(job.queue)
+            args, stored = self._insert_args([job], now, specs)
+            reply = await self._run("enqueue", job.queue, args)
         except Exception:
             await self.client.delete(index_key)  # best effort: free the id for a retry
             raise
         if reply[0] == "duplicate":
             return Outcome("duplicate", detail=job.id)
-        stored = json.loads(reply[1])
-        return Outcome("ok", job.copy(enqueued_at=stored.get("enqueued_at")))
+        return Outcome("ok", stored[0])
+
+    async def enqueue_batch(
+        self, queue: str, jobs: Sequence[Job], now: int, specs: Sequence[str] | None = None
+    ) -> list[Job] | int:
+        """Insert new jobs of ``queue`` (distinct ids nobody else can hold: generated,
+        not client-chosen; no unique policy), all or nothing, together with their job-id
+        index entries in ONE round trip. ``specs``: their encoded specs, when the caller
+        has them. Returns the jobs as stored, or the position of a job whose id the
+        queue holds already (then no job was inserted)."""
+        args, stored = self._insert_args(jobs, now, specs)
+        index_keys = [self.keys.job_queue(job.id) for job in jobs]
+        register = self._unregistered(queue)
+        # The index entries go first on the same connection, so they exist before a
+        # worker can fetch the jobs; they live in other cluster slots than the queue.
+        commands = [pack("SET", key, queue) for key in index_keys]
+        if register:
+            commands.append(pack("SADD", self.keys.queues, queue))
+        keys = self._script_keys(queue)
+        commands.append(self._scripts.packed("enqueue", keys, args))
+        *writes, reply = await send_packed(self.client, b"".join(commands), len(commands))
+        try:
+            if isinstance(reply, NoScriptError):  # Redis lost its scripts: run() loads it
+                reply = await self._run("enqueue", queue, args)
+            for failed in (*writes, reply):
+                if isinstance(failed, Exception):
+                    raise failed
+        except Exception:
+            await self.client.delete(*index_keys)  # best effort: free the ids for a retry
+            raise
+        if reply[0] == "duplicate":
+            taken = int(reply[1])
+            others = [key for i, key in enumerate(index_keys) if i != taken]
+            if others:
+                await self.client.delete(*others)
+            return taken
+        if register:
+            self._registered(queue)
+        return stored
+
+    def _insert_args(
+        self, jobs: Sequence[Job], now: int, specs: Sequence[str] | None
+    ) -> tuple[list[Any], list[Job]]:
+        """The ``enqueue`` script's arguments for ``jobs`` and the jobs as it stores them."""
+        args: list[Any] = [len(jobs)]
+        stored: list[Job] = []
+        for i, job in enumerate(jobs):
+            doc, spec = new_parts(job)
+            if job.state is JobState.AVAILABLE:
+                doc["enqueued_at"] = now
+                if job.enqueued_at != now:
+                    job = job.copy(enqueued_at=now)
+            stored.append(job)
+            args += [
+                job.id,
+                dumps(doc),
+                dumps(spec) if specs is None else specs[i],
+                job.state.value,
+                job.priority,
+                self._opt(job.scheduled_at),
+            ]
+        return args, stored
+
+    def _unregistered(self, queue: str) -> bool:
+        """Whether ``queue`` must be added to the set of queues (not done lately here)."""
+        at = self._queues_registered.get(queue)
+        return at is None or time.monotonic() - at > QUEUE_REGISTRATION_S
+
+    def _registered(self, queue: str) -> None:
+        if len(self._queues_registered) >= MAX_KEY_LISTS:
+            self._queues_registered.clear()
+        self._queues_registered[queue] = time.monotonic()
 
     async def fetch(
         self,
@@ -206,8 +307,11 @@ class RedisStore:
         worker_id: str,
         now: int,
         visibility_override_ms: int | None = None,
+        *,
+        track: bool = True,
     ) -> FetchResult:
-        """Claim up to ``count`` jobs walking ``queues`` in order."""
+        """Claim up to ``count`` jobs walking ``queues`` in order. ``track=False`` leaves
+        the worker's job set (:meth:`remember_worker_jobs`) to the caller."""
         result = FetchResult()
         for queue in queues:
             wanted = count - len(result.jobs)
@@ -216,16 +320,22 @@ class RedisStore:
             claimed, expired = await self._run(
                 "fetch", queue, [now, wanted, worker_id, self._opt(visibility_override_ms)]
             )
-            for item in claimed:
-                result.jobs.append(self._job(item[0], queue, item, 1))
+            for job_id, doc, spec, errors in claimed:
+                result.jobs.append(job_from_parts(job_id, queue, doc, spec, errors or None))
             result.expired.extend((queue, job_id) for job_id in expired)
-        if worker_id and result.jobs:
-            key = self.keys.worker_jobs(worker_id)
+        if track and worker_id and result.jobs:
             async with self.client.pipeline(transaction=False) as pipe:
-                pipe.sadd(key, *(f"{job.queue}\t{job.id}" for job in result.jobs))
-                pipe.expire(key, WORKER_TTL_S)
+                self.remember_worker_jobs(pipe, worker_id, result.jobs)
                 await pipe.execute()
         return result
+
+    def remember_worker_jobs(self, pipe: Any, worker_id: str, jobs: Sequence[Job]) -> None:
+        """Buffer on ``pipe``: add jobs claimed by ``worker_id`` to its job set, which
+        worker-wide heartbeats walk."""
+        if worker_id and jobs:
+            key = self.keys.worker_jobs(worker_id)
+            pipe.sadd(key, *(f"{job.queue}\t{job.id}" for job in jobs))
+            pipe.expire(key, WORKER_TTL_S)
 
     async def get(self, job_id: str) -> Job | None:
         queue = await self.queue_of(job_id)
@@ -270,7 +380,7 @@ class RedisStore:
         if not ops:
             return []
         calls = [
-            (_SCRIPT[type(op)], self.keys.queue(op.queue).all(), self._args(op, now)) for op in ops
+            (_SCRIPT[type(op)], self._script_keys(op.queue), self._args(op, now)) for op in ops
         ]
         replies = await self._scripts.run_many(calls)
         return [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
@@ -279,7 +389,7 @@ class RedisStore:
         token, worker = self._opt(op.lease_token), op.worker_id or ""
         if isinstance(op, AckOp):
             result = dumps(op.result) if op.has_result else ""
-            return [op.job_id, now, result, token, worker]
+            return [op.job_id, now, result, token, worker, "" if op.held is None else "1"]
         if isinstance(op, FailOp):
             job = op.job
             return [
@@ -303,6 +413,8 @@ class RedisStore:
             return Outcome(reply[0], detail=reply[1] if len(reply) > 1 else "")
         if isinstance(op, BeatOp):
             return Outcome("ok", detail=reply[1])
+        if isinstance(op, AckOp) and op.held is not None:
+            return Outcome("ok", job_with_doc(op.held, reply[1], op.result, op.has_result))
         return Outcome("ok", self._job(op.job_id, op.queue, reply, 1))
 
     async def reclaim(
@@ -505,6 +617,7 @@ class RedisStore:
 
     async def reset(self) -> None:
         """Delete every key of this namespace (conformance runs only)."""
+        self._queues_registered.clear()
         batch: list[str] = []
         async for key in self.client.scan_iter(match=self.keys.pattern, count=1000):
             batch.append(key)

@@ -1,13 +1,19 @@
-"""Loads the store's Lua scripts, each prefixed with the shared prelude."""
+"""The store's Lua scripts, each prefixed with the shared prelude, and the batches of
+commands (script calls, event appends) this module packs and sends itself."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+# Packed command heads kept at most (one per script and queue in use).
+_MAX_HEADS = 4096
 _LUA = resources.files("ojs_grpc.store").joinpath("lua")
 # Every lua/<name>.lua except the prelude is a script, registered under <name>.
 SCRIPT_NAMES = tuple(
@@ -32,25 +38,120 @@ class Scripts:
     def __init__(self, client: Any) -> None:
         self._client = client
         self._scripts = {name: client.register_script(script_source(name)) for name in SCRIPT_NAMES}
+        # (script name, *keys) -> (argument count, packed EVALSHA sha numkeys keys...).
+        self._heads: dict[tuple[str, ...], tuple[int, bytes]] = {}
 
     async def run(self, name: str, keys: list[str], args: list[Any]) -> Any:
         return await self._scripts[name](keys=keys, args=args)
 
+    def packed(self, name: str, keys: list[str], args: list[Any]) -> bytes:
+        """One EVALSHA of script ``name``, packed, for a caller that sends it with other
+        commands (:func:`send_packed`); on a NOSCRIPT reply the caller runs the call again
+        through :meth:`run`, which loads the script."""
+        return self._packed(name, keys, args)
+
     async def run_many(self, calls: Sequence[tuple[str, list[str], list[Any]]]) -> list[Any]:
         """Run several scripts in one pipeline (one round trip), replies in call order.
 
-        Each script stays atomic on its own; the batch is not a transaction. EVALSHA goes
-        out directly (redis-py's pipeline script support would add a SCRIPT EXISTS round
-        trip per batch); a call the server answers NOSCRIPT did not run and is run again
-        through :meth:`run`, which loads the script. Script errors are raised."""
-        async with self._client.pipeline(transaction=False) as pipe:
-            for name, keys, args in calls:
-                pipe.evalsha(self._scripts[name].sha, len(keys), *keys, *args)
-            replies: list[Any] = await pipe.execute(raise_on_error=False)
+        Each script stays atomic on its own; the batch is not a transaction. The EVALSHA
+        commands are packed here, each script's name-and-keys part once per key list
+        (redis-py packs every argument of every command again, and a script call carries
+        the queue's 18 keys): this runs for every ack of every job. A call the server
+        answers NOSCRIPT did not run and is run again through :meth:`run`, which loads
+        the script. Script errors are raised."""
+        payload = b"".join(self._packed(name, keys, args) for name, keys, args in calls)
+        replies = await send_packed(self._client, payload, len(calls))
         for i, reply in enumerate(replies):
             if isinstance(reply, NoScriptError):
                 name, keys, args = calls[i]
                 replies[i] = await self.run(name, keys, args)
             elif isinstance(reply, Exception):
+                raise reply
+        return replies
+
+    def _packed(self, name: str, keys: list[str], args: list[Any]) -> bytes:
+        """One EVALSHA in the Redis protocol."""
+        cache_key = (name, *keys)
+        head = self._heads.get(cache_key)
+        if head is None:
+            if len(self._heads) >= _MAX_HEADS:
+                self._heads.clear()
+            parts = [b"EVALSHA", self._scripts[name].sha, len(keys), *keys]
+            head = self._heads[cache_key] = (len(parts), b"".join(map(_bulk, parts)))
+        count, packed = head
+        return b"*%d\r\n%b%b" % (count + len(args), packed, b"".join(map(_bulk, args)))
+
+
+def _bulk(value: Any) -> bytes:
+    """One argument as a RESP bulk string (str as UTF-8, numbers in decimal)."""
+    data = value if isinstance(value, bytes) else str(value).encode()
+    return b"$%d\r\n%b\r\n" % (len(data), data)
+
+
+def pack(*args: Any) -> bytes:
+    """One command in the Redis protocol."""
+    return b"*%d\r\n%b" % (len(args), b"".join(map(_bulk, args)))
+
+
+async def send_packed(client: Any, payload: bytes, count: int) -> list[Any]:
+    """Send ``count`` packed commands in one write and read their replies, error replies
+    as exception objects (like a redis-py pipeline, without its packing)."""
+    pool = client.connection_pool
+    conn = await pool.get_connection()
+    replies: list[Any] = []
+    try:
+        await conn.send_packed_command(payload)
+        # One deadline for all the replies: redis-py would arm a timer for each.
+        async with asyncio.timeout(conn.socket_timeout):
+            for _ in range(count):
+                try:
+                    replies.append(await conn.read_response(timeout=math.inf))
+                except ResponseError as err:  # an error reply: the others still follow
+                    replies.append(err)
+    except BaseException as exc:
+        # Replies may be left unread on the socket: never hand it back as it is.
+        await conn.disconnect()
+        if isinstance(exc, TimeoutError):
+            raise RedisTimeoutError("timed out reading replies from Redis") from exc
+        raise
+    finally:
+        await pool.release(conn)
+    return replies
+
+
+class CommandBatch:
+    """Writes buffered and sent in one round trip on :meth:`execute`, packed by
+    :func:`pack`: the events and worker job sets that follow every batch of
+    transitions. Offers the few pipeline methods those writers call."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._commands: list[bytes] = []
+
+    async def xadd(
+        self, name: str, fields: dict[str, Any], maxlen: int, approximate: bool = True
+    ) -> None:
+        """Buffer an XADD with a MAXLEN cap (``~`` when ``approximate``)."""
+        cap = ("MAXLEN", "~", maxlen) if approximate else ("MAXLEN", maxlen)
+        pairs = [x for field_value in fields.items() for x in field_value]
+        self._commands.append(pack("XADD", name, *cap, "*", *pairs))
+
+    def sadd(self, key: str, *members: str) -> None:
+        self._commands.append(pack("SADD", key, *members))
+
+    def srem(self, key: str, *members: str) -> None:
+        self._commands.append(pack("SREM", key, *members))
+
+    def expire(self, key: str, seconds: int) -> None:
+        self._commands.append(pack("EXPIRE", key, seconds))
+
+    async def execute(self) -> list[Any]:
+        """Send what was buffered; raises the first error reply."""
+        commands, self._commands = self._commands, []
+        if not commands:
+            return []
+        replies = await send_packed(self._client, b"".join(commands), len(commands))
+        for reply in replies:
+            if isinstance(reply, Exception):
                 raise reply
         return replies

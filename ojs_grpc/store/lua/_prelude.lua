@@ -51,11 +51,12 @@ local function lease_end(doc)
   return doc.deadline
 end
 
-local function clear_lease(id, doc)
+-- `quiet`: the only holder is settling the job itself, so no listener needs telling.
+local function clear_lease(id, doc, quiet)
   doc.deadline = nil
   doc.timeout_at = nil
   redis.call('ZREM', K_LEASES, id)
-  notify_left_active(id)
+  if not quiet then notify_left_active(id) end
 end
 
 -- Remove a job from the set that holds it in its current state.

@@ -1,5 +1,5 @@
 -- Claim up to `count` jobs of this queue. ARGV: now, count, worker_id, visibility_override_ms
--- Returns {claimed, expired}: claimed = list of {id, doc, spec, errors|false, result|false};
+-- Returns {claimed, expired}: claimed = list of {id, doc, spec, errors|false};
 -- expired = ids discarded because their expires_at passed before they started.
 local now, count, worker = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local vis_override = tonumber(ARGV[4])
@@ -53,8 +53,11 @@ while #claimed < count and #skipped < 1000 do
       if doc.rl or queue_rate then
         redis.call('ZADD', K_RATE, now, id .. ':' .. string.format('%d', doc.attempt))
       end
-      table.insert(claimed, {id, cjson.encode(doc), redis.call('HGET', K_SPEC, id),
-        hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)})
+      -- Only a job that failed before has an error history, and no job that can still
+      -- be claimed has a result (results are written by ACK, which makes it terminal).
+      local errors = false
+      if doc.has_error then errors = hget_or_false(K_ERRORS, id) end
+      table.insert(claimed, {id, cjson.encode(doc), redis.call('HGET', K_SPEC, id), errors})
     end
   end
 end

@@ -1,0 +1,181 @@
+"""The delivery path's shortcuts keep the store's semantics (both backends): a worker
+session's brief ack, the claim's reply without empty parts, the batches packed by
+``scripts.py``, the one-field event entries and the claim that watches for cancels."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from redis.exceptions import ResponseError
+
+from ojs_grpc.clock import ManualClock
+from ojs_grpc.events import EventLog
+from ojs_grpc.job_stream import QueueSubscriber, claim_watched
+from ojs_grpc.model import Job, JobState
+from ojs_grpc.store.redis_store import AckOp, RedisStore
+from ojs_grpc.store.scripts import CommandBatch
+from tests.store.test_store_contract import NOW, Q, claim, errs, put
+
+
+async def _notifications(store: RedisStore, action: Any) -> list[str]:
+    """The messages published on queue Q's channel while ``action()`` runs."""
+    pubsub = store.client.pubsub()
+    await pubsub.subscribe(store.keys.queue(Q).notify)
+    await pubsub.get_message(timeout=1.0)  # the subscribe confirmation
+    await action()
+    seen: list[str] = []
+    while (message := await pubsub.get_message(timeout=0.2)) is not None:
+        if message["type"] == "message":
+            seen.append(message["data"])
+    await pubsub.aclose()
+    return seen
+
+
+async def test_brief_ack_is_silent_and_returns_the_same_job(store: RedisStore) -> None:
+    await put(store, "a")
+    await put(store, "b")
+    held_a = await claim(store, "a")
+    held_b = await claim(store, "b")
+
+    async def ack_both() -> None:
+        brief = AckOp("a", Q, {"n": 1}, True, held_a.attempt, "w1", held=held_a)
+        full = AckOp("b", Q, {"n": 1}, True, held_b.attempt, "w1")
+        outcomes = await store.apply([brief, full], NOW + 5)
+        assert [o.status for o in outcomes] == ["ok", "ok"]
+        got_a, got_b = (o.job for o in outcomes)
+        assert got_a is not None and got_b is not None
+        # The brief reply rebuilt from the held job equals a full read of the job.
+        assert got_a == await store.get("a")
+        assert got_b == await store.get("b")
+        assert got_a.state is JobState.COMPLETED and got_a.result == {"n": 1}
+        assert got_a.completed_at == NOW + 5 and got_a.deadline is None
+
+    # Only the ack without a held job tells listeners that its job left `active`.
+    assert await _notifications(store, ack_both) == ["f:b"]
+
+
+async def test_brief_ack_of_a_stale_attempt_is_refused(store: RedisStore) -> None:
+    await put(store, "a")
+    held = await claim(store, "a")
+    op = AckOp("a", Q, None, False, held.attempt + 1, "w1", held=held)
+    (outcome,) = await store.apply([op], NOW + 5)
+    assert outcome.status == "stale"
+    job = await store.get("a")
+    assert job is not None and job.state is JobState.ACTIVE
+
+
+async def test_claim_carries_history_only_when_there_is_one(store: RedisStore) -> None:
+    await put(store, "fresh")
+    await put(store, "failed")
+    await claim(store, "fresh")
+    first = await claim(store, "failed")
+    assert (await store.fail(first, NOW + 1, "requeue", 0, errs(1))).ok
+    again = (await store.fetch([Q], 1, "w1", NOW + 2)).jobs
+    assert [j.id for j in again] == ["failed"]
+    assert again[0].errors == errs(1) and again[0].attempt == 2
+    fresh = await store.get("fresh")
+    assert fresh is not None and fresh.errors == [] and not fresh.has_result
+
+
+async def test_script_batch_survives_flushed_scripts_and_error_replies(
+    store: RedisStore,
+) -> None:
+    await put(store, "a")
+    held = await claim(store, "a")
+    await store.client.script_flush()  # every script is NOSCRIPT now: loaded and rerun
+    op = AckOp("a", Q, None, False, held.attempt, "w1", held=held)
+    (outcome,) = await store.apply([op], NOW + 1)
+    assert outcome.ok
+    await put(store, "b")
+    held_b = await claim(store, "b")
+    await store.client.set(store.keys.queue(Q).key("stats"), "not a hash")
+    with pytest.raises(ResponseError):
+        await store.apply([AckOp("b", Q, None, False, held_b.attempt, "w1")], NOW + 2)
+    # The connection the error came back on is still usable, replies in step.
+    assert await store.client.ping()
+    assert await store.client.get(store.keys.queue(Q).key("stats")) == "not a hash"
+
+
+async def test_command_batch_writes_in_order(store: RedisStore) -> None:
+    batch = CommandBatch(store.client)
+    key = store.keys.worker_jobs("w1")
+    batch.sadd(key, "q\tx", "q\ty")
+    batch.srem(key, "q\tx")
+    batch.expire(key, 60)
+    await batch.xadd(store.keys.events, {"e": "[1]"}, maxlen=10)
+    replies = await batch.execute()
+    assert replies[:3] == [2, 1, True] or replies[:3] == [2, 1, 1]
+    assert await store.client.smembers(key) == {"q\ty"}
+    assert 0 < await store.client.ttl(key) <= 60
+    assert await batch.execute() == []  # nothing buffered, nothing sent
+    batch.sadd(store.keys.events, "x")  # a stream is no set: the error is raised
+    with pytest.raises(ResponseError):
+        await batch.execute()
+
+
+async def test_events_are_one_field_and_old_entries_still_read(store: RedisStore) -> None:
+    log = EventLog(store.client, store.keys, ManualClock(NOW))
+    old = {
+        "id": "evt_old",
+        "type": "job.enqueued",
+        "time": str(NOW - 1),
+        "job_id": "j0",
+        "job_type": "t",
+        "queue": Q,
+        "workflow_id": "",
+        "data": json.dumps({"queue": Q}),
+    }
+    await store.client.xadd(store.keys.events, old)
+    job = await put(store, "j1")
+    await log.emit("job.started", job, attempt=1)
+    (_, fields), *_ = await store.client.xrevrange(store.keys.events, count=1)
+    assert list(fields) == ["e"]
+    events, more = await log.read()
+    assert not more
+    assert [(e.id, e.type, e.time, e.job_id, e.queue) for e in events[:1]] == [
+        ("evt_old", "job.enqueued", NOW - 1, "j0", Q)
+    ]
+    new = events[1]
+    assert (new.type, new.time, new.job_id, new.job_type, new.queue) == (
+        "job.started",
+        NOW,
+        "j1",
+        "test.job",
+        Q,
+    )
+    assert new.data == {"job_type": "test.job", "queue": Q, "attempt": 1}
+    assert new.id.startswith("evt_") and new.cursor
+
+
+class _Listener:
+    def __init__(self) -> None:
+        self.queues = [Q]
+        self.inflight: dict[str, Job] = {}
+        self.suspects: set[str] = set()
+        self.wake = asyncio.Event()
+        self.claiming = False
+
+    def has_credit(self) -> bool:
+        return True
+
+
+async def test_a_cancel_during_a_claim_makes_the_job_a_suspect(store: RedisStore) -> None:
+    subscriber = QueueSubscriber.__new__(QueueSubscriber)
+    subscriber.failures = 0
+    channel = store.keys.queue(Q).notify
+    listener = _Listener()
+    subscriber._channels = {channel: {listener}}
+    message = {"type": "message", "channel": channel, "data": "f:j1"}
+
+    async def claim_racing_a_cancel() -> list[Job]:
+        subscriber._dispatch(message)  # arrives before the claimed job is recorded
+        return []
+
+    await claim_watched(listener, subscriber, claim_racing_a_cancel())
+    assert listener.suspects == {"j1"} and not listener.claiming
+    listener.suspects.clear()
+    subscriber._dispatch(message)  # no claim in flight and not held: nothing to look at
+    assert listener.suspects == set()

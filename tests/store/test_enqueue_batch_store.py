@@ -1,0 +1,59 @@
+"""RedisStore.enqueue_batch on both stores: plain jobs of one queue inserted with their
+job-id index entries in one round trip, all or nothing, in the order and with the scores
+single enqueues give them."""
+
+from __future__ import annotations
+
+from ojs_grpc.model import JobState
+from ojs_grpc.store.redis_store import RedisStore
+from tests.store.test_store_contract import HOUR, NOW, Q, counts, get, make_job, only, put, zset
+
+PRIORITY_SPAN = 2**44  # available score = (100 - priority) * 2^44 + sequence (_prelude.lua)
+
+
+async def test_a_batch_is_stored_like_single_enqueues(store: RedisStore) -> None:
+    jobs = [
+        make_job("a", priority=0),
+        make_job("s", state=JobState.SCHEDULED, scheduled_at=NOW + HOUR),
+        make_job("b", priority=5),
+        make_job("p", state=JobState.PENDING),
+        make_job("c", priority=0),
+    ]
+    stored = await store.enqueue_batch(Q, jobs, NOW + 7)
+    assert isinstance(stored, list)
+    assert [job.id for job in stored] == ["a", "s", "b", "p", "c"]
+    assert [job.enqueued_at for job in stored] == [NOW + 7, None, NOW + 7, None, NOW + 7]
+    assert await counts(store) == only(available=3, scheduled=1)
+    assert await zset(store, "scheduled") == {"s": NOW + HOUR}
+    # Priority first, then the order of the batch, continuing the queue's sequence.
+    available = await zset(store, "available")
+    assert sorted(available, key=available.__getitem__) == ["b", "a", "c"]
+    assert available["b"] < 96 * PRIORITY_SPAN < available["a"] < available["c"]
+    for job in stored:
+        read = await get(store, job.id)
+        assert (read.state, read.enqueued_at, read.args) == (job.state, job.enqueued_at, [job.id])
+        assert await store.queue_of(job.id) == Q
+    assert Q in await store.queues()
+    later = await put(store, "d")
+    assert (await zset(store, "available"))["d"] > available["c"]
+    assert later.enqueued_at == NOW
+
+
+async def test_a_taken_id_refuses_the_whole_batch_and_frees_the_new_ids(
+    store: RedisStore,
+) -> None:
+    await put(store, "taken")
+    refused = await store.enqueue_batch(Q, [make_job("n1"), make_job("taken"), make_job("n2")], NOW)
+    assert refused == 1
+    assert await counts(store) == only(available=1)
+    assert await store.queue_of("n1") is None and await store.queue_of("n2") is None
+    assert await store.queue_of("taken") == Q
+
+
+async def test_the_queue_is_registered_again_after_a_reset(store: RedisStore) -> None:
+    await put(store, "x", queue="first")
+    assert await store.queues() == {"first"}
+    await store.reset()
+    assert await store.queues() == set()
+    await put(store, "y", queue="first")
+    assert await store.queues() == {"first"}
