@@ -24,7 +24,7 @@ from typing import Any
 
 from .clock import Clock
 from .ids import uuid7
-from .model import Job
+from .model import Job, JobState
 from .store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ GRPC_TO_LOG_TYPE = {grpc: logged for logged, grpc in LOG_TO_GRPC_TYPE.items()}
 # The stream field holding an event: the JSON array [id, type, time, job_id, job_type,
 # queue, workflow_id, data].
 ENTRY_FIELD = "e"
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_ENTRY_ENCODER = json.JSONEncoder(separators=(",", ":"))
 # How many entries the reader takes per XREAD, and how long one XREAD blocks.
 READ_BATCH = 1_000
 READ_BLOCK_MS = 1_000
@@ -174,7 +176,7 @@ class EventLog:
             workflow_id,
             payload,
         ]
-        fields = {ENTRY_FIELD: json.dumps(entry, separators=(",", ":"))}
+        fields = {ENTRY_FIELD: _ENTRY_ENCODER.encode(entry)}
         await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
 
     async def read(
@@ -435,6 +437,12 @@ class Subscription:
         self._gap = 0
         self._pinned = True
         return marker
+
+
+def enqueue_event_type(job: Job) -> str:
+    """The event of a job just inserted: ``job.enqueued`` when it is available at once,
+    else ``job.scheduled`` (scheduled or pending)."""
+    return "job.enqueued" if job.state is JobState.AVAILABLE else "job.scheduled"
 
 
 def _stream_event(event_type: str, clock: Clock, **data: Any) -> Event:

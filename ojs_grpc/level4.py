@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import DUPLICATE, FieldViolation, OJSError, invalid
+from .events import enqueue_event_type
 from .model import EnqueueSpec, Job, JobState
 from .store.level4 import (
     Inserted,
@@ -176,9 +177,7 @@ class Level4:
         if not seen and all(not item.fingerprint for item in items):
             queues = {item.job.queue for item in items}
             if len(queues) == 1:  # the common batch: one script, one round trip
-                results = await self._insert_plain(queues.pop(), items, encoded, now, batch)
-                await self._announce(results)
-                return results
+                return await self._insert_plain(queues.pop(), items, encoded, now, batch)
 
         store = self.service.store
         index_keys = [store.keys.job_queue(item.job.id) for item in items]
@@ -212,12 +211,17 @@ class Level4:
     ) -> list[Inserted]:
         """Jobs of one queue with generated ids and no unique policy: no id can be taken
         and no fingerprint checked, so the store inserts them with their index entries
-        in one round trip."""
-        stored = await self.service.store.enqueue_batch(
-            queue, [item.job for item in items], now, specs
-        )
+        and their events in one round trip."""
+        jobs = [item.job for item in items]
+        async with self.service._event_batch() as (events, pending):
+            for job in jobs:
+                await events.emit(enqueue_event_type(job), job, priority=job.priority)
+            packed = pending.take()
+        stored = await self.service.store.enqueue_batch(queue, jobs, now, specs, events=packed)
         if isinstance(stored, int):  # a generated id that exists: never in practice
             raise _id_taken(items[stored].job.id, stored if batch else None)
+        if any(job.state is JobState.SCHEDULED for job in stored):
+            self.service._wake_maintenance()
         return [Inserted("inserted", job) for job in stored]
 
     async def _store_by_queue(self, items: list[NewJob], now: int, batch: bool) -> list[Inserted]:
@@ -316,11 +320,7 @@ class Level4:
                         replaced_by=r.job.id,
                     )
                 scheduled = scheduled or r.job.state is JobState.SCHEDULED
-                await events.emit(
-                    "job.enqueued" if r.job.state is JobState.AVAILABLE else "job.scheduled",
-                    r.job,
-                    priority=r.job.priority,
-                )
+                await events.emit(enqueue_event_type(r.job), r.job, priority=r.job.priority)
         if scheduled:
             self.service._wake_maintenance()
 

@@ -31,7 +31,7 @@ from .errors import (
     invalid_state,
     not_found,
 )
-from .events import EventLog
+from .events import EventLog, enqueue_event_type
 from .ids import uuid7
 from .level4 import UNIQUE_STRENGTH_EXTENSION, Level4
 from .model import (
@@ -48,6 +48,7 @@ from .store.redis_store import (
     AckOp,
     BeatOp,
     FailOp,
+    FetchResult,
     Outcome,
     RedisStore,
     ReleaseOp,
@@ -243,9 +244,20 @@ class OJSService:
         if spec.unique is not None:  # unique jobs: one check-and-insert script (level4.py)
             return (await Level4(self).enqueue(spec)).job
         job, spec_json = self.prepare_job(spec)
-        outcome = await self.store.enqueue(
-            job, job.created_at, check_duplicate=spec.client_id is not None, spec_json=spec_json
-        )
+        event = enqueue_event_type(job)
+        if spec.client_id is None:
+            # A generated id: the event rides in the insert's write (one round trip); the
+            # store takes it back if the insert does not happen.
+            async with self._event_batch() as (events, batch):
+                await events.emit(event, job, priority=job.priority)
+                packed = batch.take()
+            outcome = await self.store.enqueue(
+                job, job.created_at, check_duplicate=False, spec_json=spec_json, events=packed
+            )
+        else:
+            outcome = await self.store.enqueue(
+                job, job.created_at, check_duplicate=True, spec_json=spec_json
+            )
         if outcome.status == "duplicate":
             raise OJSError(
                 DUPLICATE,
@@ -255,11 +267,8 @@ class OJSService:
         stored = outcome.job or job
         if stored.state is JobState.SCHEDULED:
             self._wake_maintenance()
-        await self.events.emit(
-            "job.enqueued" if stored.state is JobState.AVAILABLE else "job.scheduled",
-            stored,
-            priority=stored.priority,
-        )
+        if spec.client_id is not None:
+            await self.events.emit(event, stored, priority=stored.priority)
         return stored
 
     def build_job(self, spec: EnqueueSpec) -> Job:
@@ -385,6 +394,10 @@ class OJSService:
             visibility_timeout_ms,
             track=False,
         )
+        return await self._claimed(result)
+
+    async def _claimed(self, result: FetchResult) -> list[Job]:
+        """The jobs of a claim, after the events of the jobs it found expired."""
         for _queue, job_id in result.expired:
             expired = await self.store.get(job_id)
             if expired is not None:
@@ -399,9 +412,14 @@ class OJSService:
         if not jobs:
             return
         async with self._event_batch() as (events, pipe):
-            for job in jobs:
-                await events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
-            self.store.remember_worker_jobs(pipe, worker_id, jobs)
+            await self._started(events, pipe, jobs, worker_id)
+
+    async def _started(
+        self, events: EventLog, pipe: CommandBatch, jobs: Sequence[Job], worker_id: str
+    ) -> None:
+        for job in jobs:
+            await events.emit("job.started", job, worker_id=worker_id, attempt=job.attempt)
+        self.store.remember_worker_jobs(pipe, worker_id, jobs)
 
     async def ack(
         self,
@@ -437,6 +455,22 @@ class OJSService:
         The outcomes come back in the order of ``items``; a refusal is reported, never
         raised. Round trips are shared by the batch: one for unknown queues, one to read
         the nacked jobs, one for every transition script, one for the events."""
+        return (await self.settle_and_claim(items, worker_id))[0]
+
+    async def settle_and_claim(
+        self,
+        items: Sequence[Settlement],
+        worker_id: str | None = None,
+        claim_queues: Sequence[str] = (),
+        count: int = 0,
+    ) -> tuple[list[Settled], list[Job]]:
+        """:meth:`settle`, then :meth:`claim` of up to ``count`` jobs of ``claim_queues`` (none
+        when ``count`` is 0; the queues already checked) for the same worker: the claim
+        rides in the round trip of the transition scripts, and its ``job.started`` events
+        in the one of the settled jobs' events (two round trips per turn of a worker
+        session, not four)."""
+        claim = list(claim_queues) if count > 0 and claim_queues and not self.draining else None
+        jobs: list[Job] = []
         done: list[Settled | None] = [None] * len(items)
         for i, item in enumerate(items):
             if not item.job_id:
@@ -457,7 +491,14 @@ class OJSService:
             if not pending:
                 break
             ops = await self._settle_ops(items, pending, queues, done, failures, worker_id)
-            outcomes = await self.store.apply([op for _, op in ops], self.clock.now_ms())
+            worker_ops = [op for _, op in ops]
+            if claim is None:
+                outcomes = await self.store.apply(worker_ops, self.clock.now_ms())
+            else:
+                outcomes, result = await self.store.apply_and_fetch(
+                    worker_ops, self.clock.now_ms(), claim, count, worker_id or ""
+                )
+                claim, jobs = None, await self._claimed(result)
             pending = []
             for (i, _), outcome in zip(ops, outcomes, strict=True):
                 if outcome.status == "moved":
@@ -471,8 +512,10 @@ class OJSService:
             done[i] = Settled.refused(items[i].job_id, error)
         settled = [d for d in done if d is not None]
         assert len(settled) == len(items)  # every item was settled or refused above
-        await self._after_settle(items, settled, failures, worker_id)
-        return settled
+        if claim is not None:  # nothing to settle: the claim goes alone
+            jobs = await self.claim(claim, count, worker_id or "")
+        await self._after_settle(items, settled, failures, worker_id, jobs)
+        return settled, jobs
 
     async def _settle_ops(
         self,
@@ -543,10 +586,14 @@ class OJSService:
         settled: list[Settled],
         failures: dict[int, tuple[FailOutcome, dict[str, Any]]],
         worker_id: str | None,
+        started: Sequence[Job] = (),
     ) -> None:
-        """Events, workflow advance and wake-ups of the settled jobs, as the unary calls had."""
+        """Events, workflow advance and wake-ups of the settled jobs, as the unary calls had;
+        then the ``job.started`` events and worker job set of ``started`` (claimed jobs; a
+        released job may be among them again), in the same round trip."""
         ok = [(i, s.job) for i, s in enumerate(settled) if s.job is not None]
         if not ok:
+            await self.announce_started(started, worker_id or "")
             return
         async with self._event_batch() as (events, pipe):
             for i, job in ok:
@@ -562,6 +609,7 @@ class OJSService:
                 else:
                     await events.emit("job.released", job, worker_id=worker_id or "")
             self.store.forget_worker_jobs(pipe, worker_id or "", [(j.queue, j.id) for _, j in ok])
+            await self._started(events, pipe, started, worker_id or "")
         for _, job in ok:
             await self.workflows.after_transition(job)
         if any(outcome is FailOutcome.RETRY for outcome, _ in failures.values()):

@@ -14,6 +14,9 @@ releases, heartbeats and progress reports in batches on the same call:
   applied as one batch (``OJSService.settle``: one transition script each, pipelined),
   answered with one ``SettleResult`` each in arrival order (within one message: acks,
   then nacks, then releases). Events and workflow steps follow as for the unary calls.
+  A turn that settles and has open credit (and no heartbeat, which may end it) claims in
+  the same round trip as the transition scripts, after them, and writes the claimed jobs'
+  ``job.started`` events with the settled jobs' events: two round trips a busy turn.
 - **Leases.** A ``heartbeat`` extends every lease the session holds in one round trip;
   a job it no longer holds (cancelled, reclaimed, settled elsewhere) gets a
   ``CancelRequest`` (``CANCELLED`` or ``LEASE_LOST``). The queue's ``f:<id>`` message
@@ -191,8 +194,9 @@ class WorkerSessions:
             out = [ws.ConnectResponse()]
             inbox, s.inbox = s.inbox, []
             closed = s.closed  # set only after the last message reached the inbox
+            claimed: list[Job] | None = None  # None: the settles claimed nothing
             if inbox:
-                await self._take(s, inbox, out[0])
+                claimed = await self._take(s, inbox, out[0], claim=not closed)
             if time.monotonic() >= next_sweep:
                 s.suspects.update(s.inflight)
                 next_sweep = time.monotonic() + SAFETY_INTERVAL_S
@@ -206,9 +210,12 @@ class WorkerSessions:
             wait = SAFETY_INTERVAL_S
             more = False
             jobs: list[Job] = []
-            if s.has_credit() and not closed:
-                claim = self.service.claim(s.queues, min(s.credit, FETCH_BATCH_MAX), s.worker_id)
-                jobs = await claim_watched(s, self.subscriber, claim)
+            unannounced: list[Job] = []  # claimed here, their job.started still to come
+            if claimed is not None or (s.has_credit() and not closed):
+                if claimed is None:
+                    claim = self.service.claim(s.queues, self._claim_size(s), s.worker_id)
+                    claimed = unannounced = await claim_watched(s, self.subscriber, claim)
+                jobs = claimed
                 self._deliver(s, jobs, out)
                 more = bool(jobs) and s.credit > 0
                 if not jobs and await held_back(self.service.store, s.queues):
@@ -220,7 +227,7 @@ class WorkerSessions:
             finally:
                 # After sending: the worker starts without waiting for this round trip, and
                 # its settles are taken in a later turn, so job.started still comes first.
-                await self.service.announce_started(jobs, s.worker_id)
+                await self.service.announce_started(unannounced, s.worker_id)
             if closed:
                 return
             if drain_until is not None:
@@ -231,6 +238,10 @@ class WorkerSessions:
                 continue
             raise_if_cancelled()
             await wait_for_wake(s.wake, min(wait, next_sweep - time.monotonic()))
+
+    @staticmethod
+    def _claim_size(s: _Session) -> int:
+        return min(s.credit, FETCH_BATCH_MAX)
 
     def _deliver(self, s: _Session, jobs: list[Job], out: list[ws.ConnectResponse]) -> None:
         size = out[-1].ByteSize()
@@ -251,8 +262,11 @@ class WorkerSessions:
     # -- what the worker sent ------------------------------------------------------------
 
     async def _take(
-        self, s: _Session, inbox: list[ws.ConnectRequest], resp: ws.ConnectResponse
-    ) -> None:
+        self, s: _Session, inbox: list[ws.ConnectRequest], resp: ws.ConnectResponse, claim: bool
+    ) -> list[Job] | None:
+        """Apply what the worker sent. When ``claim`` allows it and the messages carry
+        settles and no heartbeat (which may end the credit), the turn's claim rides along
+        with them: its jobs are returned, None when no claim was made."""
         items: list[tuple[str, Settlement | None]] = []
         beat: ws.Heartbeat | None = None
         progress: list[ws.Progress] = []
@@ -281,10 +295,13 @@ class WorkerSessions:
         # Progress first: a report written before the job's ack may share its message.
         if progress:
             await self._progress(s, progress, resp)
+        claimed: list[Job] | None = None
         if items:
-            await self._settle(s, items, resp)
+            claim = claim and beat is None and not self.stopping and s.has_credit()
+            claimed = await self._settle(s, items, resp, self._claim_size(s) if claim else 0)
         if beat is not None:
             await self._heartbeat(s, beat, resp)
+        return claimed
 
     @staticmethod
     def _settlement(s: _Session, kind: str, job_id: str, token: str) -> Settlement | None:
@@ -300,10 +317,28 @@ class WorkerSessions:
         return Settlement(kind, job_id, lease_token, queue=held.queue, held=mine)
 
     async def _settle(
-        self, s: _Session, items: list[tuple[str, Settlement | None]], resp: ws.ConnectResponse
-    ) -> None:
+        self,
+        s: _Session,
+        items: list[tuple[str, Settlement | None]],
+        resp: ws.ConnectResponse,
+        claim: int,
+    ) -> list[Job] | None:
+        """Settle ``items``, claiming up to ``claim`` jobs in the same round trip (the
+        claimed jobs; None when ``claim`` is 0)."""
         valid = [item for _, item in items if item is not None]
-        settled = iter(await self.service.settle(valid, s.worker_id))
+        outcomes: list[Settled] = []
+
+        async def settle_and_claim() -> list[Job]:
+            done, jobs = await self.service.settle_and_claim(valid, s.worker_id, s.queues, claim)
+            outcomes.extend(done)
+            return jobs
+
+        if claim:
+            claimed: list[Job] | None = await claim_watched(s, self.subscriber, settle_and_claim())
+        else:
+            claimed = None
+            await settle_and_claim()
+        settled = iter(outcomes)
         for job_id, item in items:
             if item is None:
                 error = invalid("lease_token", "'lease_token' must be the token of a delivery")
@@ -313,6 +348,7 @@ class WorkerSessions:
             if outcome.status != "invalid":
                 s.inflight.pop(job_id, None)  # settled, or not held in that attempt
             resp.results.append(self._result(outcome))
+        return claimed
 
     @staticmethod
     def _result(outcome: Settled) -> ws.SettleResult:

@@ -51,6 +51,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .errors import INVALID_STATE, FieldViolation, OJSError, invalid, not_found
+from .events import enqueue_event_type
 from .ids import is_uuid7, uuid7
 from .model import EnqueueSpec, Job, JobState
 from .store.records import dumps, job_from_parts, new_parts
@@ -870,7 +871,7 @@ class WorkflowEngine:
             return False
         stored = outcome.job or job
         await self.service.events.emit(
-            "job.enqueued" if stored.state is JobState.AVAILABLE else "job.scheduled",
+            enqueue_event_type(stored),
             stored,
             priority=stored.priority,
         )

@@ -486,7 +486,8 @@ class Worker:
         free = self.concurrency - len(self._active) - self._credit
         if free > 0:
             self._credit += free
-            link.add(credits=free)
+            # Nothing left running: no more settles are coming to batch with, send at once.
+            link.add(credits=free, urgent=not self._active)
 
     def _settle_in_session(self, active: _Active, name: str, part: Any) -> bool:
         """Settle a job delivered by a session (``name``: acks, nacks or releases) on the

@@ -76,6 +76,11 @@ _OPTION_KEYS = frozenset(
         "max_attempts",
     }
 )
+# Job states by wire value, and the retry policies decoded lately by their encoding: a
+# batch reply carries hundreds of jobs that mostly share one policy.
+_STATE_NAMES = {v: k.removeprefix("JOB_STATE_").lower() for k, v in job_pb2.JobState.items()}
+_RETRY_CACHE_MAX = 256
+_retry_policies: dict[bytes, RetryPolicy] = {}
 _CONFLICTS = {
     "reject": job_pb2.UNIQUE_CONFLICT_ACTION_REJECT,
     "replace": job_pb2.UNIQUE_CONFLICT_ACTION_REPLACE,
@@ -99,7 +104,8 @@ def grpc_target(url: str | None) -> str:
 
 
 def state_name(value: job_pb2.JobState.ValueType) -> str:
-    return job_pb2.JobState.Name(value).removeprefix("JOB_STATE_").lower()
+    name = _STATE_NAMES.get(value)
+    return name if name is not None else job_pb2.JobState.Name(value)  # raises: unknown
 
 
 # -- proto builders -----------------------------------------------------------------------
@@ -195,11 +201,13 @@ def _ts(msg: Any, name: str) -> datetime | None:
     return timestamp_from_proto(getattr(msg, name)) if msg.HasField(name) else None
 
 
-def job_from_proto(j: job_pb2.Job) -> Job:
-    retry = None
-    if j.HasField("retry_policy"):
-        r = j.retry_policy
-        retry = RetryPolicy(
+def _retry_from_proto(r: job_pb2.RetryPolicy) -> RetryPolicy:
+    key = r.SerializeToString()
+    retry = _retry_policies.get(key)
+    if retry is None:
+        if len(_retry_policies) >= _RETRY_CACHE_MAX:
+            _retry_policies.clear()
+        retry = _retry_policies[key] = RetryPolicy(
             max_attempts=r.max_attempts,
             initial_interval=duration_from_proto(r.initial_interval),
             backoff_coefficient=r.backoff_coefficient,
@@ -208,6 +216,11 @@ def job_from_proto(j: job_pb2.Job) -> Job:
             non_retryable_errors=tuple(r.non_retryable_errors),
             on_exhaustion=r.on_exhaustion,
         )
+    return retry
+
+
+def job_from_proto(j: job_pb2.Job) -> Job:
+    retry = _retry_from_proto(j.retry_policy) if j.HasField("retry_policy") else None
     errors = [
         JobError(
             code=e.code,

@@ -27,8 +27,12 @@ _DOC_INSTANTS = (
 )
 
 
+# One encoder: json.dumps with options builds a new one on every call (hot path).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:

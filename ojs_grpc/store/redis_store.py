@@ -136,6 +136,9 @@ class RedisStore:
         # queue -> when this process last added it to the set of queues: enqueues skip
         # the SADD for a while (QUEUE_REGISTRATION_S re-adds it should the set be lost).
         self._queues_registered: dict[str, float] = {}
+        # Whether an insert ran here: until then Redis may lack the script (NOSCRIPT), and
+        # events sent in the insert's write would land ahead of it.
+        self._insert_ran = False
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -200,14 +203,21 @@ class RedisStore:
     # -- transitions ---------------------------------------------------------------
 
     async def enqueue(
-        self, job: Job, now: int, *, check_duplicate: bool, spec_json: str | None = None
+        self,
+        job: Job,
+        now: int,
+        *,
+        check_duplicate: bool,
+        spec_json: str | None = None,
+        events: Sequence[bytes] = (),
     ) -> Outcome:
         """Insert ``job`` (state available, scheduled or pending); an available job is
         enqueued at ``now``. ``spec_json``: the job's spec as stored (``dumps`` of
-        ``new_parts(job)[1]``) when the caller has encoded it already."""
+        ``new_parts(job)[1]``) when the caller has encoded it already. ``events``: see
+        :meth:`enqueue_batch`; only without ``check_duplicate``."""
         specs = None if spec_json is None else [spec_json]
         if not check_duplicate:
-            inserted = await self.enqueue_batch(job.queue, [job], now, specs)
+            inserted = await self.enqueue_batch(job.queue, [job], now, specs, events=events)
             if isinstance(inserted, int):
                 return Outcome("duplicate", detail=job.id)
             return Outcome("ok", inserted[0])
@@ -230,13 +240,22 @@ class RedisStore:
         return Outcome("ok", stored[0])
 
     async def enqueue_batch(
-        self, queue: str, jobs: Sequence[Job], now: int, specs: Sequence[str] | None = None
+        self,
+        queue: str,
+        jobs: Sequence[Job],
+        now: int,
+        specs: Sequence[str] | None = None,
+        *,
+        events: Sequence[bytes] = (),
     ) -> list[Job] | int:
         """Insert new jobs of ``queue`` (distinct ids nobody else can hold: generated,
         not client-chosen; no unique policy), all or nothing, together with their job-id
         index entries in ONE round trip. ``specs``: their encoded specs, when the caller
-        has them. Returns the jobs as stored, or the position of a job whose id the
-        queue holds already (then no job was inserted)."""
+        has them. ``events``: packed XADDs to the event stream (the jobs' enqueue
+        events), sent in the same write after the insert, so they follow it; when the
+        insert is refused or fails they are deleted again. Returns the jobs as stored,
+        or the position of a job whose id the queue holds already (then no job was
+        inserted)."""
         args, stored = self._insert_args(jobs, now, specs)
         index_keys = [self.keys.job_queue(job.id) for job in jobs]
         register = self._unregistered(queue)
@@ -247,25 +266,46 @@ class RedisStore:
             commands.append(pack("SADD", self.keys.queues, queue))
         keys = self._script_keys(queue)
         commands.append(self._scripts.packed("enqueue", keys, args))
-        *writes, reply = await send_packed(self.client, b"".join(commands), len(commands))
+        count = len(commands)
+        riding = events if self._insert_ran else ()
+        replies = await send_packed(
+            self.client, b"".join((*commands, *riding)), count + len(riding)
+        )
+        *writes, reply = replies[:count]
+        appended = replies[count:]
         try:
             if isinstance(reply, NoScriptError):  # Redis lost its scripts: run() loads it
+                # (events sent along ran ahead of the insert: they stay unless it fails;
+                # taking them back could not stop a reader that has seen them already)
                 reply = await self._run("enqueue", queue, args)
-            for failed in (*writes, reply):
+            for failed in (*writes, reply, *appended):
                 if isinstance(failed, Exception):
                     raise failed
         except Exception:
+            await self._retract_events(appended)
             await self.client.delete(*index_keys)  # best effort: free the ids for a retry
             raise
         if reply[0] == "duplicate":
+            await self._retract_events(appended)
             taken = int(reply[1])
             others = [key for i, key in enumerate(index_keys) if i != taken]
             if others:
                 await self.client.delete(*others)
             return taken
+        self._insert_ran = True
         if register:
             self._registered(queue)
+        if events and not riding:
+            for failed in await send_packed(self.client, b"".join(events), len(events)):
+                if isinstance(failed, Exception):
+                    raise failed
         return stored
+
+    async def _retract_events(self, replies: Sequence[Any]) -> None:
+        """Delete the stream entries that XADD ``replies`` name (errors added nothing)."""
+        ids = [entry for entry in replies if not isinstance(entry, Exception)]
+        if ids:
+            await self.client.xdel(self.keys.events, *ids)
 
     def _insert_args(
         self, jobs: Sequence[Job], now: int, specs: Sequence[str] | None
@@ -317,17 +357,28 @@ class RedisStore:
             wanted = count - len(result.jobs)
             if wanted <= 0:
                 break
-            claimed, expired = await self._run(
-                "fetch", queue, [now, wanted, worker_id, self._opt(visibility_override_ms)]
+            reply = await self._run(
+                "fetch", queue, self._fetch_args(now, wanted, worker_id, visibility_override_ms)
             )
-            for job_id, doc, spec, errors in claimed:
-                result.jobs.append(job_from_parts(job_id, queue, doc, spec, errors or None))
-            result.expired.extend((queue, job_id) for job_id in expired)
+            self._add_claimed(result, queue, reply)
         if track and worker_id and result.jobs:
             async with self.client.pipeline(transaction=False) as pipe:
                 self.remember_worker_jobs(pipe, worker_id, result.jobs)
                 await pipe.execute()
         return result
+
+    def _fetch_args(
+        self, now: int, count: int, worker_id: str, visibility_override_ms: int | None
+    ) -> list[Any]:
+        return [now, count, worker_id, self._opt(visibility_override_ms)]
+
+    @staticmethod
+    def _add_claimed(result: FetchResult, queue: str, reply: list[Any]) -> None:
+        """Add one fetch script's reply (claimed jobs, expired ids) to ``result``."""
+        claimed, expired = reply
+        for job_id, doc, spec, errors in claimed:
+            result.jobs.append(job_from_parts(job_id, queue, doc, spec, errors or None))
+        result.expired.extend((queue, job_id) for job_id in expired)
 
     def remember_worker_jobs(self, pipe: Any, worker_id: str, jobs: Sequence[Job]) -> None:
         """Buffer on ``pipe``: add jobs claimed by ``worker_id`` to its job set, which
@@ -379,11 +430,45 @@ class RedisStore:
         the outcomes come back in the order of ``ops``."""
         if not ops:
             return []
-        calls = [
-            (_SCRIPT[type(op)], self._script_keys(op.queue), self._args(op, now)) for op in ops
-        ]
-        replies = await self._scripts.run_many(calls)
+        replies = await self._scripts.run_many(self._apply_calls(ops, now))
         return [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
+
+    async def apply_and_fetch(
+        self,
+        ops: Sequence[WorkerOp],
+        now: int,
+        queues: list[str],
+        count: int,
+        worker_id: str,
+        visibility_override_ms: int | None = None,
+    ) -> tuple[list[Outcome], FetchResult]:
+        """:meth:`apply`, then :meth:`fetch` (``track=False``), the transitions and the
+        first queue's claim in one round trip: a worker session settles and claims every
+        turn. Each script stays atomic on its own; the claim runs after the transitions."""
+        calls = self._apply_calls(ops, now)
+        args = self._fetch_args(now, count, worker_id, visibility_override_ms)
+        calls.append(("fetch", self._script_keys(queues[0]), args))
+        *replies, claimed = await self._scripts.run_many(calls)
+        outcomes = [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
+        result = FetchResult()
+        self._add_claimed(result, queues[0], claimed)
+        if len(queues) > 1 and len(result.jobs) < count:
+            rest = await self.fetch(
+                queues[1:],
+                count - len(result.jobs),
+                worker_id,
+                now,
+                visibility_override_ms,
+                track=False,
+            )
+            result.jobs.extend(rest.jobs)
+            result.expired.extend(rest.expired)
+        return outcomes, result
+
+    def _apply_calls(
+        self, ops: Sequence[WorkerOp], now: int
+    ) -> list[tuple[str, list[str], list[Any]]]:
+        return [(_SCRIPT[type(op)], self._script_keys(op.queue), self._args(op, now)) for op in ops]
 
     def _args(self, op: WorkerOp, now: int) -> list[Any]:
         token, worker = self._opt(op.lease_token), op.worker_id or ""

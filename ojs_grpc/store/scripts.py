@@ -145,9 +145,15 @@ class CommandBatch:
     def expire(self, key: str, seconds: int) -> None:
         self._commands.append(pack("EXPIRE", key, seconds))
 
+    def take(self) -> list[bytes]:
+        """The buffered commands, packed, leaving the batch empty: for a caller that sends
+        them in a write of its own (the enqueue event after the insert)."""
+        commands, self._commands = self._commands, []
+        return commands
+
     async def execute(self) -> list[Any]:
         """Send what was buffered; raises the first error reply."""
-        commands, self._commands = self._commands, []
+        commands = self.take()
         if not commands:
             return []
         replies = await send_packed(self._client, b"".join(commands), len(commands))

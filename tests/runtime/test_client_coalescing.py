@@ -144,3 +144,15 @@ async def test_close_sends_the_enqueues_still_waiting(gateway: GatewayProcess) -
     assert [job.args for job in jobs] == [[0], [1], [2]]
     async with Client(gateway.grpc_target) as reader:
         assert (await reader.queue_stats(q)).available == 3
+
+
+async def test_each_job_of_a_batch_reply_keeps_its_own_retry_policy(counted: Counted) -> None:
+    client, q = counted.client, _queue()
+    jobs = await asyncio.gather(
+        *(client.enqueue("x.retry", [i], queue=q, max_attempts=2 + i % 3) for i in range(9))
+    )
+    assert counted.calls == {"EnqueueBatch": 1}
+    assert [job.retry_policy.max_attempts if job.retry_policy else None for job in jobs] == [
+        2 + i % 3 for i in range(9)
+    ]
+    assert [job.state for job in jobs] == ["available"] * 9

@@ -12,10 +12,12 @@ import pytest
 from redis.exceptions import ResponseError
 
 from ojs_grpc.clock import ManualClock
+from ojs_grpc.config import Settings
 from ojs_grpc.events import EventLog
 from ojs_grpc.job_stream import QueueSubscriber, claim_watched
 from ojs_grpc.model import Job, JobState
-from ojs_grpc.store.redis_store import AckOp, RedisStore
+from ojs_grpc.service import OJSService, Settlement
+from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp
 from ojs_grpc.store.scripts import CommandBatch
 from tests.store.test_store_contract import NOW, Q, claim, errs, put
 
@@ -179,3 +181,48 @@ async def test_a_cancel_during_a_claim_makes_the_job_a_suspect(store: RedisStore
     listener.suspects.clear()
     subscriber._dispatch(message)  # no claim in flight and not held: nothing to look at
     assert listener.suspects == set()
+
+
+async def _released_once(store: RedisStore, job_id: str) -> Job:
+    """``job_id`` enqueued, claimed, released and claimed again by w1: the release script
+    is loaded (a call answered NOSCRIPT runs again after the rest of its batch)."""
+    await put(store, job_id)
+    first = await claim(store, job_id)
+    assert (await store.apply([ReleaseOp(job_id, Q, first.attempt, "w1")], NOW))[0].ok
+    return await claim(store, job_id)
+
+
+async def test_settles_and_claim_in_one_round_trip_claim_after_the_transitions(
+    store: RedisStore,
+) -> None:
+    held = await _released_once(store, "a")
+    await put(store, "b", queue="other")
+    release = ReleaseOp("a", Q, held.attempt, "w1")
+    outcomes, result = await store.apply_and_fetch([release], NOW + 1, [Q, "other"], 2, "w1")
+    assert [o.status for o in outcomes] == ["ok"]
+    # The claim saw the release (it runs after it), then took the next queue's job.
+    assert [(j.id, j.queue) for j in result.jobs] == [("a", Q), ("b", "other")]
+    assert result.jobs[0].attempt == held.attempt  # a release does not count an attempt
+    for job_id in "ab":
+        job = await store.get(job_id)
+        assert job is not None and job.state is JobState.ACTIVE
+
+
+async def test_settle_and_claim_keeps_event_order_and_worker_set(store: RedisStore) -> None:
+    clock = ManualClock(NOW)
+    svc = OJSService(store, EventLog(store.client, store.keys, clock), clock, Settings())
+    held = await _released_once(store, "a")
+    await put(store, "b")
+    store.remember_worker_jobs(batch := CommandBatch(store.client), "w1", [held])
+    await batch.execute()
+    release = Settlement("release", "a", held.attempt, queue=Q, held=held)
+    settled, jobs = await svc.settle_and_claim([release], "w1", [Q], 2)
+    assert [s.status for s in settled] == ["ok"]
+    assert sorted(j.id for j in jobs) == ["a", "b"]
+    events, _ = await svc.events.read()
+    about_a = [e.type for e in events if e.job_id == "a"]
+    # The release's event comes before the started event of the same job claimed again.
+    assert about_a[-2:] == ["job.released", "job.started"]
+    assert [e.type for e in events if e.job_id == "b"][-1] == "job.started"
+    members = await store.client.smembers(store.keys.worker_jobs("w1"))
+    assert members == {f"{Q}\ta", f"{Q}\tb"}

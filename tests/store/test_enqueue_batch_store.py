@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ojs_grpc.model import JobState
 from ojs_grpc.store.redis_store import RedisStore
+from ojs_grpc.store.scripts import pack
 from tests.store.test_store_contract import HOUR, NOW, Q, counts, get, make_job, only, put, zset
 
 PRIORITY_SPAN = 2**44  # available score = (100 - priority) * 2^44 + sequence (_prelude.lua)
@@ -57,3 +58,36 @@ async def test_the_queue_is_registered_again_after_a_reset(store: RedisStore) ->
     assert await store.queues() == set()
     await put(store, "y", queue="first")
     assert await store.queues() == {"first"}
+
+
+async def _stream(store: RedisStore) -> list[str]:
+    return [fields["e"] for _, fields in await store.client.xrange(store.keys.events)]
+
+
+async def test_events_sent_with_an_insert_follow_it(store: RedisStore) -> None:
+    events = [pack("XADD", store.keys.events, "*", "e", name) for name in ("one", "two")]
+    stored = await store.enqueue_batch(Q, [make_job("a")], NOW, events=events)
+    assert isinstance(stored, list) and [job.id for job in stored] == ["a"]
+    assert await _stream(store) == ["one", "two"]
+    assert await counts(store) == only(available=1)
+
+
+async def test_events_sent_with_a_refused_insert_are_taken_back(store: RedisStore) -> None:
+    await put(store, "taken")
+    events = [pack("XADD", store.keys.events, "*", "e", "refused")]
+    assert await store.enqueue_batch(Q, [make_job("taken")], NOW, events=events) == 0
+    single = await store.enqueue(make_job("taken"), NOW, check_duplicate=False, events=events)
+    assert single.status == "duplicate"
+    assert await _stream(store) == []
+
+
+async def test_events_stay_with_an_insert_that_had_to_load_its_script(
+    store: RedisStore,
+) -> None:
+    await put(store, "a")
+    await store.client.script_flush()  # as a Redis restart would
+    events = [pack("XADD", store.keys.events, "*", "e", "b")]
+    stored = await store.enqueue_batch(Q, [make_job("b")], NOW, events=events)
+    assert isinstance(stored, list)
+    assert await _stream(store) == ["b"]
+    assert await counts(store) == only(available=2)
