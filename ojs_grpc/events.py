@@ -26,6 +26,7 @@ from .clock import Clock
 from .ids import uuid7
 from .model import Job, JobState
 from .store.keys import Keys
+from .store.records import dumps
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ GRPC_TO_LOG_TYPE = {grpc: logged for logged, grpc in LOG_TO_GRPC_TYPE.items()}
 # The stream field holding an event: the JSON array [id, type, time, job_id, job_type,
 # queue, workflow_id, data].
 ENTRY_FIELD = "e"
-# One encoder for every entry: json.dumps with options builds a new one per call.
-_ENTRY_ENCODER = json.JSONEncoder(separators=(",", ":"))
 # How many entries the reader takes per XREAD, and how long one XREAD blocks.
 READ_BATCH = 1_000
 READ_BLOCK_MS = 1_000
@@ -176,7 +175,7 @@ class EventLog:
             workflow_id,
             payload,
         ]
-        fields = {ENTRY_FIELD: _ENTRY_ENCODER.encode(entry)}
+        fields = {ENTRY_FIELD: dumps(entry)}
         await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
 
     async def read(
