@@ -7,11 +7,13 @@ the state lives in Redis, so an Ack, Nack or cancel through any replica, or a re
 lease, frees the credit.
 
 No polling: the store scripts PUBLISH on each queue's channel (``QueueKeys.notify``)
-``a`` when jobs became available and ``f:<id>`` when a job left ``active``; resume
-publishes ``a`` too. One pub/sub connection per gateway process (:class:`QueueSubscriber`)
-fans the messages out to the local listeners: these streams and the worker sessions
-(:mod:`ojs_grpc.worker_sessions`). A stream subscribes before its first fetch,
-so nothing published after that is missed. A slow safety pass (``SAFETY_INTERVAL_S``)
+``a`` when jobs became available (``a:<n>`` when the script knows it made ``n`` available)
+and ``f:<id>`` when a job left ``active``; resume publishes ``a`` too. One pub/sub
+connection per gateway process (:class:`QueueSubscriber`) fans the messages out to the
+local listeners: these streams and the worker sessions (:mod:`ojs_grpc.worker_sessions`).
+``a:<n>`` wakes listeners with credit for ``n`` jobs, in turns, not all of them; a listener
+whose claim came back full passes the wake-up on. A stream subscribes before its first
+fetch, so nothing published after that is missed. A slow safety pass (``SAFETY_INTERVAL_S``)
 re-checks every in-flight job and fetches again, so a lost message delays, never stalls.
 """
 
@@ -22,7 +24,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,12 +33,13 @@ from .model import Job
 from .validation import check_queue
 
 if TYPE_CHECKING:
-    from .service import OJSService
+    from .service import Claimed, OJSService
     from .store.redis_store import RedisStore
 
 log = logging.getLogger(__name__)
 
 NOTIFY_AVAILABLE = "a"
+NOTIFY_AVAILABLE_COUNT = "a:"  # + how many jobs became available
 NOTIFY_LEFT_ACTIVE = "f:"
 # Backstop against a lost message: re-check in-flight jobs and fetch at least this often.
 SAFETY_INTERVAL_S = 5.0
@@ -73,6 +76,10 @@ class Listener(Protocol):
 
     def has_credit(self) -> bool: ...
 
+    def free_credit(self) -> int:
+        """How many more jobs it would take now."""
+        ...
+
 
 @dataclass(eq=False)
 class _Stream:
@@ -87,6 +94,9 @@ class _Stream:
 
     def has_credit(self) -> bool:
         return len(self.inflight) < self.max_concurrent
+
+    def free_credit(self) -> int:
+        return self.max_concurrent - len(self.inflight)
 
 
 def check_consumer(queues: list[str], worker_id: str) -> None:
@@ -120,32 +130,20 @@ async def left_active(
 
 
 async def claim_watched(
-    listener: Listener, subscriber: QueueSubscriber, claim: Awaitable[list[Job]]
-) -> list[Job]:
+    listener: Listener, subscriber: QueueSubscriber, claim: Awaitable[Claimed]
+) -> Claimed:
     """Await ``claim`` (jobs for ``listener``) so that no left-active message about them
     is lost: one arriving before the caller records the jobs as in flight (which it does
     right after this returns, without awaiting) makes its job a suspect to look at."""
     failures = subscriber.failures
     listener.claiming = True
     try:
-        jobs = await claim
+        claimed = await claim
     finally:
         listener.claiming = False
     if subscriber.failures != failures:  # messages may have been lost meanwhile
-        listener.suspects.update(job.id for job in jobs)
-    return jobs
-
-
-async def held_back(store: RedisStore, queues: list[str]) -> bool:
-    """True when an unpaused queue of ``queues`` has available jobs (a fetch that got none
-    of them was held back by a rate limit)."""
-    async with store.client.pipeline(transaction=False) as pipe:
-        for queue in queues:
-            qk = store.keys.queue(queue)
-            pipe.exists(qk.paused)
-            pipe.zcard(qk.key("available"))
-        replies = await pipe.execute()
-    return any(not paused and count for paused, count in zip(*[iter(replies)] * 2, strict=True))
+        listener.suspects.update(job.id for job in claimed.jobs)
+    return claimed
 
 
 class JobStreams:
@@ -202,15 +200,19 @@ class JobStreams:
             wait = SAFETY_INTERVAL_S
             free = s.max_concurrent - len(s.inflight)
             if free > 0:
-                claim = self.service.fetch(s.queues, free, s.worker_id)
-                jobs = await claim_watched(s, self.subscriber, claim)
+                claim = self.service.claim(s.queues, free, s.worker_id)
+                claimed = await claim_watched(s, self.subscriber, claim)
+                jobs = claimed.jobs
                 for job in jobs:
                     s.inflight[job.id] = (job.queue, job.attempt)
+                await self.service.announce_started(jobs, s.worker_id)
+                if claimed.full:  # jobs may be left that other listeners should take
+                    self.subscriber.pass_on(s)
                 for job in jobs:
                     yield job
                 if jobs:
                     continue
-                if await held_back(self.service.store, s.queues):
+                if claimed.held_back:
                     wait = HELD_BACK_RETRY_S
             raise_if_cancelled()
             await wait_for_wake(s.wake, min(wait, next_sweep - time.monotonic()))
@@ -238,6 +240,8 @@ class QueueSubscriber:
         self._stopping = False
         # Read failures so far (messages may have been lost in each).
         self.failures = 0
+        # Where the next counted wake-up starts among a channel's listeners (fairness).
+        self._rotation = 0
 
     def stop(self) -> None:
         """Shutdown: wake every listener so it ends."""
@@ -334,6 +338,32 @@ class QueueSubscriber:
             if message is not None:
                 self._dispatch(message)
 
+    def _wake_ready(self, listeners: Iterable[Listener], count: int | None) -> None:
+        """Wake listeners with credit: enough of them to take ``count`` jobs, taking turns
+        so each gets its share (all of them when the count is not known). One job enqueued
+        wakes one listener, not every worker process on the queue."""
+        ready = [listener for listener in listeners if listener.has_credit()]
+        if count is None or len(ready) <= 1:
+            for listener in ready:
+                listener.wake.set()
+            return
+        self._rotation = (self._rotation + 1) % len(ready)
+        credit = 0
+        for listener in ready[self._rotation :] + ready[: self._rotation]:
+            listener.wake.set()
+            credit += listener.free_credit()
+            if credit >= count:
+                return
+
+    def pass_on(self, claimer: Listener) -> None:
+        """``claimer`` used all its credit on a claim, so jobs may be left that the listeners
+        woken for them did not take: wake the others with credit on its queues."""
+        for queue in dict.fromkeys(claimer.queues):
+            channel = self.service.store.keys.queue(queue).notify
+            for listener in self._channels.get(channel, ()):
+                if listener is not claimer and listener.has_credit():
+                    listener.wake.set()
+
     def _wake_all(self) -> None:
         for listener in self.listeners:
             listener.suspects.update(listener.inflight)
@@ -352,9 +382,13 @@ class QueueSubscriber:
         data = _text(message.get("data"))
         listeners = self._channels.get(channel, ())
         if data == NOTIFY_AVAILABLE:
-            for listener in listeners:
-                if listener.has_credit():
-                    listener.wake.set()
+            self._wake_ready(listeners, None)
+        elif data.startswith(NOTIFY_AVAILABLE_COUNT):
+            try:
+                count: int | None = int(data[len(NOTIFY_AVAILABLE_COUNT) :])
+            except ValueError:
+                count = None
+            self._wake_ready(listeners, count)
         elif data.startswith(NOTIFY_LEFT_ACTIVE):
             job_id = data[len(NOTIFY_LEFT_ACTIVE) :]
             for listener in listeners:

@@ -221,7 +221,7 @@ class Level4:
         if isinstance(stored, int):  # a generated id that exists: never in practice
             raise _id_taken(items[stored].job.id, stored if batch else None)
         if any(job.state is JobState.SCHEDULED for job in stored):
-            self.service._wake_maintenance()
+            self.service._wake_maintenance(None)
         return [Inserted("inserted", job) for job in stored]
 
     async def _store_by_queue(self, items: list[NewJob], now: int, batch: bool) -> list[Inserted]:
@@ -322,7 +322,7 @@ class Level4:
                 scheduled = scheduled or r.job.state is JobState.SCHEDULED
                 await events.emit(enqueue_event_type(r.job), r.job, priority=r.job.priority)
         if scheduled:
-            self.service._wake_maintenance()
+            self.service._wake_maintenance(None)
 
     # -- queues -------------------------------------------------------------------------------
 

@@ -76,12 +76,19 @@ class Maintenance:
         self.settings = settings
         self._wake = asyncio.Event()
         self._stopping = False
+        # When the loop's next pass is planned (clock ms); None while a pass runs.
+        self._planned_at: int | None = None
         self._last_purge = 0
         # Set by the gateway: drains workflow outboxes and repairs interrupted workflows.
         self.workflows: WorkflowEngine | None = None
 
-    def wake(self) -> None:
-        """Something may be due sooner than the loop planned: look again now."""
+    def wake(self, at_ms: int | None = None) -> None:
+        """Something may be due sooner than the loop planned: look again now. ``at_ms``:
+        when it is due; a time the planned pass reaches first wakes nothing (a claim's
+        lease, due in seconds, costs no extra pass over every queue)."""
+        planned = self._planned_at
+        if at_ms is not None and planned is not None and at_ms >= planned:
+            return
         self._wake.set()
 
     def stop(self) -> None:
@@ -90,13 +97,16 @@ class Maintenance:
 
     async def run(self) -> None:
         while not self._stopping:
+            self._planned_at = None  # a wake-up during the pass makes another pass
+            self._wake.clear()
             try:
                 next_at = await self.run_once()
             except Exception:  # keep the loop alive through backend hiccups
                 log.exception("maintenance pass failed")
                 next_at = self.clock.now_ms() + 1000
-            delay_ms = min(max(0, next_at - self.clock.now_ms()), self.settings.max_idle_ms)
-            self._wake.clear()
+            now = self.clock.now_ms()
+            delay_ms = min(max(0, next_at - now), self.settings.max_idle_ms)
+            self._planned_at = now + delay_ms
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay_ms / 1000)
 

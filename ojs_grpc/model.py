@@ -163,6 +163,13 @@ class Job:
     parent_results: list[Any] | None = None
 
     @property
+    def lease_end(self) -> int | None:
+        """When an active job's lease ends: its visibility deadline or execution timeout,
+        whichever comes first (None when it holds no lease)."""
+        ends = [t for t in (self.deadline, self.timeout_at) if t is not None]
+        return min(ends) if ends else None
+
+    @property
     def error(self) -> dict[str, Any] | None:
         """The current error: the newest history entry, until an ACK clears it."""
         return self.errors[-1] if self.has_error and self.errors else None

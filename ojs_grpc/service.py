@@ -145,6 +145,21 @@ class Settled:
 
 
 @dataclass
+class Claimed:
+    """The jobs a claim took; ``held_back``: a rate limit kept available jobs from it, and
+    no message will announce the end of the rate window (look again soon)."""
+
+    jobs: list[Job] = field(default_factory=list)
+    held_back: bool = False
+    wanted: int = 0  # how many were asked for
+
+    @property
+    def full(self) -> bool:
+        """It took all it asked for: more may be waiting."""
+        return 0 < self.wanted <= len(self.jobs)
+
+
+@dataclass
 class ProgressReport:
     """How far a running job got (worker session ``Progress``)."""
 
@@ -194,7 +209,7 @@ class OJSService:
         clock: Clock,
         settings: Settings,
         *,
-        wake_maintenance: Callable[[], None] | None = None,
+        wake_maintenance: Callable[[int | None], None] | None = None,
     ) -> None:
         self.store = store
         self.events = events
@@ -202,7 +217,8 @@ class OJSService:
         self.settings = settings
         self.started_at = time.monotonic()
         self.draining = False
-        self._wake_maintenance = wake_maintenance or (lambda: None)
+        # Called with when something new is due (ms), or None when not known.
+        self._wake_maintenance = wake_maintenance or (lambda at_ms: None)
         self.workflows = WorkflowEngine(self)
         self.cron = CronService(self)  # cron registry and scheduler (cron_service.py)
 
@@ -266,7 +282,7 @@ class OJSService:
             )
         stored = outcome.job or job
         if stored.state is JobState.SCHEDULED:
-            self._wake_maintenance()
+            self._wake_maintenance(stored.scheduled_at)
         if spec.client_id is not None:
             await self.events.emit(event, stored, priority=stored.priority)
         return stored
@@ -362,7 +378,7 @@ class OJSService:
         visibility_timeout_ms: int | None = None,
     ) -> list[Job]:
         """FETCH: claim up to ``count`` jobs, queues in the given order; never waits."""
-        jobs = await self.claim(queues, count, worker_id, visibility_timeout_ms)
+        jobs = (await self.claim(queues, count, worker_id, visibility_timeout_ms)).jobs
         await self.announce_started(jobs, worker_id)
         return jobs
 
@@ -372,7 +388,7 @@ class OJSService:
         count: int = 1,
         worker_id: str = "",
         visibility_timeout_ms: int | None = None,
-    ) -> list[Job]:
+    ) -> Claimed:
         """FETCH without its ``job.started`` events and worker job set: a caller that pushes
         the jobs sends them first, then calls :meth:`announce_started` before it takes
         anything else about them (so their events still come first)."""
@@ -385,7 +401,7 @@ class OJSService:
         if visibility_timeout_ms is not None and visibility_timeout_ms <= 0:
             raise invalid("visibility_timeout_ms", "'visibility_timeout_ms' must be positive")
         if self.draining:
-            return []
+            return Claimed()
         result = await self.store.fetch(
             queues,
             max(1, count),
@@ -394,18 +410,19 @@ class OJSService:
             visibility_timeout_ms,
             track=False,
         )
-        return await self._claimed(result)
+        return await self._claimed(result, max(1, count))
 
-    async def _claimed(self, result: FetchResult) -> list[Job]:
+    async def _claimed(self, result: FetchResult, wanted: int) -> Claimed:
         """The jobs of a claim, after the events of the jobs it found expired."""
         for _queue, job_id in result.expired:
             expired = await self.store.get(job_id)
             if expired is not None:
                 await self.events.emit("job.expired", expired)
                 await self.workflows.after_transition(expired)
-        if result.jobs:
-            self._wake_maintenance()
-        return result.jobs
+        if result.jobs:  # their leases end, and the maintenance loop reclaims them
+            ends = [job.lease_end for job in result.jobs]
+            self._wake_maintenance(min((t for t in ends if t is not None), default=None))
+        return Claimed(result.jobs, result.held_back, wanted)
 
     async def announce_started(self, jobs: Sequence[Job], worker_id: str) -> None:
         """``job.started`` for claimed ``jobs`` and the worker's job set, one round trip."""
@@ -463,14 +480,16 @@ class OJSService:
         worker_id: str | None = None,
         claim_queues: Sequence[str] = (),
         count: int = 0,
-    ) -> tuple[list[Settled], list[Job]]:
+        announce: Sequence[Job] = (),
+    ) -> tuple[list[Settled], Claimed]:
         """:meth:`settle`, then :meth:`claim` of up to ``count`` jobs of ``claim_queues`` (none
         when ``count`` is 0; the queues already checked) for the same worker: the claim
         rides in the round trip of the transition scripts, and its ``job.started`` events
         in the one of the settled jobs' events (two round trips per turn of a worker
-        session, not four)."""
+        session, not four). ``announce``: jobs claimed earlier whose ``job.started`` is
+        still to come; written first in that round trip (before any settled job's event)."""
         claim = list(claim_queues) if count > 0 and claim_queues and not self.draining else None
-        jobs: list[Job] = []
+        claimed = Claimed()
         done: list[Settled | None] = [None] * len(items)
         for i, item in enumerate(items):
             if not item.job_id:
@@ -498,7 +517,7 @@ class OJSService:
                 outcomes, result = await self.store.apply_and_fetch(
                     worker_ops, self.clock.now_ms(), claim, count, worker_id or ""
                 )
-                claim, jobs = None, await self._claimed(result)
+                claim, claimed = None, await self._claimed(result, count)
             pending = []
             for (i, _), outcome in zip(ops, outcomes, strict=True):
                 if outcome.status == "moved":
@@ -513,9 +532,9 @@ class OJSService:
         settled = [d for d in done if d is not None]
         assert len(settled) == len(items)  # every item was settled or refused above
         if claim is not None:  # nothing to settle: the claim goes alone
-            jobs = await self.claim(claim, count, worker_id or "")
-        await self._after_settle(items, settled, failures, worker_id, jobs)
-        return settled, jobs
+            claimed = await self.claim(claim, count, worker_id or "")
+        await self._after_settle(items, settled, failures, worker_id, announce, claimed.jobs)
+        return settled, claimed
 
     async def _settle_ops(
         self,
@@ -586,16 +605,19 @@ class OJSService:
         settled: list[Settled],
         failures: dict[int, tuple[FailOutcome, dict[str, Any]]],
         worker_id: str | None,
+        announce: Sequence[Job] = (),
         started: Sequence[Job] = (),
     ) -> None:
-        """Events, workflow advance and wake-ups of the settled jobs, as the unary calls had;
-        then the ``job.started`` events and worker job set of ``started`` (claimed jobs; a
-        released job may be among them again), in the same round trip."""
+        """Events, workflow advance and wake-ups of the settled jobs, as the unary calls had,
+        in one round trip with the ``job.started`` events and worker job set of the jobs of
+        ``announce`` (claimed before: theirs come first) and ``started`` (claimed by this
+        call; a released job may be among them again: theirs come last)."""
         ok = [(i, s.job) for i, s in enumerate(settled) if s.job is not None]
         if not ok:
-            await self.announce_started(started, worker_id or "")
+            await self.announce_started([*announce, *started], worker_id or "")
             return
         async with self._event_batch() as (events, pipe):
+            await self._started(events, pipe, announce, worker_id or "")
             for i, job in ok:
                 item = items[i]
                 if item.kind == "ack":
@@ -613,7 +635,7 @@ class OJSService:
         for _, job in ok:
             await self.workflows.after_transition(job)
         if any(outcome is FailOutcome.RETRY for outcome, _ in failures.values()):
-            self._wake_maintenance()
+            self._wake_maintenance(None)
 
     @contextlib.asynccontextmanager
     async def _event_batch(self) -> AsyncIterator[tuple[EventLog, Any]]:

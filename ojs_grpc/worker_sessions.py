@@ -16,7 +16,9 @@ releases, heartbeats and progress reports in batches on the same call:
   then nacks, then releases). Events and workflow steps follow as for the unary calls.
   A turn that settles and has open credit (and no heartbeat, which may end it) claims in
   the same round trip as the transition scripts, after them, and writes the claimed jobs'
-  ``job.started`` events with the settled jobs' events: two round trips a busy turn.
+  ``job.started`` events with the settled jobs' events: two round trips a busy turn. Jobs
+  claimed in a turn without settles are sent first; their ``job.started`` rides the next
+  settle's write (before its events), or goes alone after ``ANNOUNCE_DELAY_S``.
 - **Leases.** A ``heartbeat`` extends every lease the session holds in one round trip;
   a job it no longer holds (cancelled, reclaimed, settled elsewhere) gets a
   ``CancelRequest`` (``CANCELLED`` or ``LEASE_LOST``). The queue's ``f:<id>`` message
@@ -52,13 +54,12 @@ from .job_stream import (
     QueueSubscriber,
     check_consumer,
     claim_watched,
-    held_back,
     left_active,
     raise_if_cancelled,
     wait_for_wake,
 )
 from .model import DEFAULT_VISIBILITY_TIMEOUT_MS, Job, JobState
-from .service import ProgressReport, Settled, Settlement
+from .service import Claimed, ProgressReport, Settled, Settlement
 from .store.redis_store import Outcome
 from .values import struct_to_py, value_to_py
 
@@ -71,6 +72,9 @@ log = logging.getLogger(__name__)
 FETCH_BATCH_MAX = 500
 # How long a draining session waits for the worker's last acks and releases, at most.
 DRAIN_WAIT_S = 5.0
+# Longest a delivered job's job.started waits to ride along with the session's next write
+# (usually the job's own ack): one round trip less per job when jobs trickle in.
+ANNOUNCE_DELAY_S = 0.02
 
 _SETTLE_STATUS = {
     "ok": ws.SETTLE_STATUS_OK,
@@ -103,9 +107,15 @@ class _Session:
     inbox: list[ws.ConnectRequest] = field(default_factory=list)
     closed: bool = False
     claiming: bool = False
+    # Delivered jobs whose job.started is still to be written, and by when at the latest.
+    unannounced: list[Job] = field(default_factory=list)
+    announce_by: float = 0.0
 
     def has_credit(self) -> bool:
         return self.credit > 0 and self.directive == "running"
+
+    def free_credit(self) -> int:
+        return self.credit if self.directive == "running" else 0
 
 
 class WorkerSessions:
@@ -152,6 +162,9 @@ class WorkerSessions:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
+            if session.unannounced:
+                with contextlib.suppress(Exception):
+                    await self._announce(session)
             if session.inflight:
                 log.info(
                     "session %s of worker %s ended holding %d job(s): they return when "
@@ -194,7 +207,7 @@ class WorkerSessions:
             out = [ws.ConnectResponse()]
             inbox, s.inbox = s.inbox, []
             closed = s.closed  # set only after the last message reached the inbox
-            claimed: list[Job] | None = None  # None: the settles claimed nothing
+            claimed: Claimed | None = None  # None: the settles claimed nothing
             if inbox:
                 claimed = await self._take(s, inbox, out[0], claim=not closed)
             if time.monotonic() >= next_sweep:
@@ -209,25 +222,27 @@ class WorkerSessions:
                 drain_until = time.monotonic() + self.drain_wait_s
             wait = SAFETY_INTERVAL_S
             more = False
-            jobs: list[Job] = []
-            unannounced: list[Job] = []  # claimed here, their job.started still to come
             if claimed is not None or (s.has_credit() and not closed):
                 if claimed is None:
                     claim = self.service.claim(s.queues, self._claim_size(s), s.worker_id)
-                    claimed = unannounced = await claim_watched(s, self.subscriber, claim)
-                jobs = claimed
-                self._deliver(s, jobs, out)
-                more = bool(jobs) and s.credit > 0
-                if not jobs and await held_back(self.service.store, s.queues):
+                    claimed = await claim_watched(s, self.subscriber, claim)
+                    # Claimed here, not with settles: job.started rides a later write.
+                    if claimed.jobs and not s.unannounced:
+                        s.announce_by = time.monotonic() + ANNOUNCE_DELAY_S
+                    s.unannounced.extend(claimed.jobs)
+                self._deliver(s, claimed.jobs, out)
+                # A full claim may have left jobs: take more while credit lasts, else
+                # wake the others. A partial one took all there was.
+                more = claimed.full and s.credit > 0
+                if claimed.full and not more:
+                    self.subscriber.pass_on(s)
+                if not claimed.jobs and claimed.held_back:
                     wait = HELD_BACK_RETRY_S
-            try:
-                for response in out:
-                    if response.ListFields():
-                        yield response
-            finally:
-                # After sending: the worker starts without waiting for this round trip, and
-                # its settles are taken in a later turn, so job.started still comes first.
-                await self.service.announce_started(unannounced, s.worker_id)
+            for response in out:
+                if response.ListFields():
+                    yield response
+            if s.unannounced and (closed or time.monotonic() >= s.announce_by):
+                await self._announce(s)
             if closed:
                 return
             if drain_until is not None:
@@ -236,8 +251,15 @@ class WorkerSessions:
                 wait = min(wait, drain_until - time.monotonic())
             if more:
                 continue
+            if s.unannounced:
+                wait = min(wait, s.announce_by - time.monotonic())
             raise_if_cancelled()
             await wait_for_wake(s.wake, min(wait, next_sweep - time.monotonic()))
+
+    async def _announce(self, s: _Session) -> None:
+        """Write the job.started events of delivered jobs not announced yet."""
+        jobs, s.unannounced = s.unannounced, []
+        await self.service.announce_started(jobs, s.worker_id)
 
     @staticmethod
     def _claim_size(s: _Session) -> int:
@@ -250,8 +272,8 @@ class WorkerSessions:
             s.inflight[job.id] = job
             delivery = ws.Delivery(lease_token=str(job.attempt))
             job_to_proto(job, delivery.job)
-            lease_end = min(t for t in (job.deadline, job.timeout_at) if t is not None)
-            set_ts(delivery.lease_deadline, lease_end)
+            if job.lease_end is not None:
+                set_ts(delivery.lease_deadline, job.lease_end)
             delivery_size = delivery.ByteSize()
             if size and size + delivery_size > self.max_response_bytes:
                 out.append(ws.ConnectResponse())
@@ -263,10 +285,10 @@ class WorkerSessions:
 
     async def _take(
         self, s: _Session, inbox: list[ws.ConnectRequest], resp: ws.ConnectResponse, claim: bool
-    ) -> list[Job] | None:
+    ) -> Claimed | None:
         """Apply what the worker sent. When ``claim`` allows it and the messages carry
         settles and no heartbeat (which may end the credit), the turn's claim rides along
-        with them: its jobs are returned, None when no claim was made."""
+        with them: it is returned, None when no claim was made."""
         items: list[tuple[str, Settlement | None]] = []
         beat: ws.Heartbeat | None = None
         progress: list[ws.Progress] = []
@@ -295,7 +317,7 @@ class WorkerSessions:
         # Progress first: a report written before the job's ack may share its message.
         if progress:
             await self._progress(s, progress, resp)
-        claimed: list[Job] | None = None
+        claimed: Claimed | None = None
         if items:
             claim = claim and beat is None and not self.stopping and s.has_credit()
             claimed = await self._settle(s, items, resp, self._claim_size(s) if claim else 0)
@@ -322,19 +344,26 @@ class WorkerSessions:
         items: list[tuple[str, Settlement | None]],
         resp: ws.ConnectResponse,
         claim: int,
-    ) -> list[Job] | None:
-        """Settle ``items``, claiming up to ``claim`` jobs in the same round trip (the
-        claimed jobs; None when ``claim`` is 0)."""
+    ) -> Claimed | None:
+        """Settle ``items``, claiming up to ``claim`` jobs in the same round trip (None when
+        ``claim`` is 0). The job.started events still to come go first in its write."""
         valid = [item for _, item in items if item is not None]
         outcomes: list[Settled] = []
 
-        async def settle_and_claim() -> list[Job]:
-            done, jobs = await self.service.settle_and_claim(valid, s.worker_id, s.queues, claim)
+        async def settle_and_claim() -> Claimed:
+            announce, s.unannounced = s.unannounced, []
+            try:
+                done, claimed = await self.service.settle_and_claim(
+                    valid, s.worker_id, s.queues, claim, announce
+                )
+            except BaseException:
+                s.unannounced[:0] = announce
+                raise
             outcomes.extend(done)
-            return jobs
+            return claimed
 
         if claim:
-            claimed: list[Job] | None = await claim_watched(s, self.subscriber, settle_and_claim())
+            claimed: Claimed | None = await claim_watched(s, self.subscriber, settle_and_claim())
         else:
             claimed = None
             await settle_and_claim()
@@ -390,6 +419,8 @@ class WorkerSessions:
     async def _progress(
         self, s: _Session, progress: list[ws.Progress], resp: ws.ConnectResponse
     ) -> None:
+        if s.unannounced:  # job.started before any job.progress
+            await self._announce(s)
         reports: list[ProgressReport] = []
         for p in progress:
             job = s.inflight.get(p.job_id) or await self.service.store.get(p.job_id)

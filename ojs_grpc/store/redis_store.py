@@ -54,6 +54,9 @@ class Outcome:
 class FetchResult:
     jobs: list[Job] = field(default_factory=list)
     expired: list[tuple[str, str]] = field(default_factory=list)  # (queue, job id)
+    # Available jobs a rate limit kept from this claim: no message announces the end of a
+    # rate window, so a consumer that got nothing looks again soon.
+    held_back: bool = False
 
 
 @dataclass
@@ -374,8 +377,9 @@ class RedisStore:
 
     @staticmethod
     def _add_claimed(result: FetchResult, queue: str, reply: list[Any]) -> None:
-        """Add one fetch script's reply (claimed jobs, expired ids) to ``result``."""
-        claimed, expired = reply
+        """Add one fetch script's reply (claimed jobs, expired ids, held back) to ``result``."""
+        claimed, expired, held = reply
+        result.held_back = result.held_back or held > 0
         for job_id, doc, spec, errors in claimed:
             result.jobs.append(job_from_parts(job_id, queue, doc, spec, errors or None))
         result.expired.extend((queue, job_id) for job_id in expired)
@@ -463,6 +467,7 @@ class RedisStore:
             )
             result.jobs.extend(rest.jobs)
             result.expired.extend(rest.expired)
+            result.held_back = result.held_back or rest.held_back
         return outcomes, result
 
     def _apply_calls(

@@ -340,6 +340,31 @@ async def test_progress_is_kept_extends_the_lease_and_is_an_event(
     assert (await store.progress(Q, job.id))["fraction"] == 0.5
 
 
+async def test_job_started_of_a_held_job_is_written_and_comes_first(
+    client: Client, connect: Any
+) -> None:
+    async def types(job_id: str) -> list[str]:
+        events, _ = await client.gateway.events.read(limit=1000)
+        return [e.type for e in events if e.job_id == job_id]
+
+    held, quick = await enqueue(client), await enqueue(client)
+    session = await connect(credits=1)
+    d = (await session.deliveries(1))[0]
+    assert d.job.id == held.id
+    # Not acked yet: job.started rides no settle, so it is written on its own shortly.
+    async with asyncio.timeout(5):
+        while "job.started" not in await types(held.id):
+            await asyncio.sleep(0.01)
+    await session.send(acks=[ack(d)])
+    await session.results(1)
+    await session.send(credits=1)  # claimed alone: its job.started waits for a write
+    (d2,) = await session.deliveries(1)
+    await session.send(acks=[ack(d2)])  # at once: job.started rides this ack's write
+    await session.results(1)
+    for job_id in (held.id, quick.id):
+        assert await types(job_id) == ["job.enqueued", "job.started", "job.completed"]
+
+
 async def test_cancel_is_pushed(client: Client, connect: Any) -> None:
     jobs = [await enqueue(client) for _ in range(2)]
     session = await connect(credits=2)

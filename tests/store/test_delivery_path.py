@@ -16,7 +16,8 @@ from ojs_grpc.config import Settings
 from ojs_grpc.events import EventLog
 from ojs_grpc.job_stream import QueueSubscriber, claim_watched
 from ojs_grpc.model import Job, JobState
-from ojs_grpc.service import OJSService, Settlement
+from ojs_grpc.service import Claimed, OJSService, Settlement
+from ojs_grpc.store.level4 import set_queue_rate_limit
 from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp
 from ojs_grpc.store.scripts import CommandBatch
 from tests.store.test_store_contract import NOW, Q, claim, errs, put
@@ -153,28 +154,92 @@ async def test_events_are_one_field_and_old_entries_still_read(store: RedisStore
 
 
 class _Listener:
-    def __init__(self) -> None:
+    def __init__(self, credit: int = 10) -> None:
         self.queues = [Q]
         self.inflight: dict[str, Job] = {}
         self.suspects: set[str] = set()
         self.wake = asyncio.Event()
         self.claiming = False
+        self.credit = credit
 
     def has_credit(self) -> bool:
-        return True
+        return self.credit > 0
+
+    def free_credit(self) -> int:
+        return self.credit
+
+
+def _subscriber(store: RedisStore, *listeners: _Listener) -> QueueSubscriber:
+    """A subscriber with ``listeners`` on queue Q's channel, fed by hand (no pub/sub)."""
+    subscriber = QueueSubscriber.__new__(QueueSubscriber)
+    subscriber.service = OJSService.__new__(OJSService)
+    subscriber.service.store = store
+    subscriber.failures = 0
+    subscriber._rotation = 0
+    subscriber._channels = {store.keys.queue(Q).notify: set(listeners)}
+    return subscriber
+
+
+def _woken(listeners: list[_Listener]) -> list[_Listener]:
+    woken = [listener for listener in listeners if listener.wake.is_set()]
+    for listener in listeners:
+        listener.wake.clear()
+    return woken
+
+
+async def test_a_counted_wake_up_wakes_listeners_enough_for_the_jobs(store: RedisStore) -> None:
+    listeners = [_Listener(credit=5), _Listener(credit=5), _Listener(credit=0)]
+    subscriber = _subscriber(store, *listeners)
+    channel = store.keys.queue(Q).notify
+
+    def publish(data: str) -> list[_Listener]:
+        subscriber._dispatch({"type": "message", "channel": channel, "data": data})
+        return _woken(listeners)
+
+    # One job: one listener with credit, taking turns; never the one without credit.
+    first, second = publish("a:1"), publish("a:1")
+    assert len(first) == len(second) == 1 and first != second
+    assert listeners[2] not in first + second
+    assert len(publish("a:5")) == 1
+    assert publish("a:6") == listeners[:2]  # more than one listener's credit
+    assert publish("a") == listeners[:2]  # count not known: every listener with credit
+    listeners[0].credit = 0
+    assert publish("a:1") == [listeners[1]]
+
+
+async def test_a_full_claim_passes_the_wake_up_on(store: RedisStore) -> None:
+    claimer, idle, busy = _Listener(credit=0), _Listener(credit=3), _Listener(credit=0)
+    subscriber = _subscriber(store, claimer, idle, busy)
+    subscriber.pass_on(claimer)
+    assert _woken([claimer, idle, busy]) == [idle]
+
+
+async def test_a_claim_says_when_a_rate_limit_held_jobs_back(store: RedisStore) -> None:
+    clock = ManualClock(NOW)
+    svc = OJSService(store, EventLog(store.client, store.keys, clock), clock, Settings())
+    empty = await svc.claim([Q], 5, "w1")
+    assert empty.jobs == [] and not empty.held_back and not empty.full
+    await set_queue_rate_limit(store, Q, 1)
+    for job_id in ("a", "b"):
+        await put(store, job_id)
+    first = await svc.claim([Q], 5, "w1")
+    # One start a second: "b" is held back, the claim is not full.
+    assert [j.id for j in first.jobs] == ["a"] and first.held_back and not first.full
+    second = await svc.claim([Q], 5, "w1")
+    assert second.jobs == [] and second.held_back
+    await clock.advance(1000)
+    third = await svc.claim([Q], 1, "w1")
+    assert [j.id for j in third.jobs] == ["b"] and not third.held_back and third.full
 
 
 async def test_a_cancel_during_a_claim_makes_the_job_a_suspect(store: RedisStore) -> None:
-    subscriber = QueueSubscriber.__new__(QueueSubscriber)
-    subscriber.failures = 0
-    channel = store.keys.queue(Q).notify
     listener = _Listener()
-    subscriber._channels = {channel: {listener}}
-    message = {"type": "message", "channel": channel, "data": "f:j1"}
+    subscriber = _subscriber(store, listener)
+    message = {"type": "message", "channel": store.keys.queue(Q).notify, "data": "f:j1"}
 
-    async def claim_racing_a_cancel() -> list[Job]:
+    async def claim_racing_a_cancel() -> Claimed:
         subscriber._dispatch(message)  # arrives before the claimed job is recorded
-        return []
+        return Claimed()
 
     await claim_watched(listener, subscriber, claim_racing_a_cancel())
     assert listener.suspects == {"j1"} and not listener.claiming
@@ -216,9 +281,10 @@ async def test_settle_and_claim_keeps_event_order_and_worker_set(store: RedisSto
     store.remember_worker_jobs(batch := CommandBatch(store.client), "w1", [held])
     await batch.execute()
     release = Settlement("release", "a", held.attempt, queue=Q, held=held)
-    settled, jobs = await svc.settle_and_claim([release], "w1", [Q], 2)
+    settled, claimed = await svc.settle_and_claim([release], "w1", [Q], 2)
     assert [s.status for s in settled] == ["ok"]
-    assert sorted(j.id for j in jobs) == ["a", "b"]
+    assert sorted(j.id for j in claimed.jobs) == ["a", "b"]
+    assert claimed.full  # asked for 2, got 2: more may be waiting
     events, _ = await svc.events.read()
     about_a = [e.type for e in events if e.job_id == "a"]
     # The release's event comes before the started event of the same job claimed again.
@@ -226,3 +292,20 @@ async def test_settle_and_claim_keeps_event_order_and_worker_set(store: RedisSto
     assert [e.type for e in events if e.job_id == "b"][-1] == "job.started"
     members = await store.client.smembers(store.keys.worker_jobs("w1"))
     assert members == {f"{Q}\ta", f"{Q}\tb"}
+
+
+async def test_started_events_held_back_come_before_the_settled_jobs_events(
+    store: RedisStore,
+) -> None:
+    clock = ManualClock(NOW)
+    svc = OJSService(store, EventLog(store.client, store.keys, clock), clock, Settings())
+    await put(store, "a")
+    (held,) = (await svc.claim([Q], 1, "w1")).jobs  # delivered; its job.started not written
+    events, _ = await svc.events.read()
+    assert "job.started" not in [e.type for e in events]
+    ack = Settlement("ack", "a", held.attempt, queue=Q, held=held)
+    settled, _ = await svc.settle_and_claim([ack], "w1", announce=[held])
+    assert [s.status for s in settled] == ["ok"]
+    events, _ = await svc.events.read()
+    assert [e.type for e in events if e.job_id == "a"] == ["job.started", "job.completed"]
+    assert await store.client.smembers(store.keys.worker_jobs("w1")) == set()

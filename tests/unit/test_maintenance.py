@@ -102,3 +102,25 @@ async def test_scheduled_job_is_promoted_at_its_due_time_not_later(store: RedisS
     promoted = await store.get(job.id)
     assert promoted is not None and promoted.state is JobState.AVAILABLE
     assert promoted.enqueued_at == due
+
+
+@pytest.mark.parametrize("store", ["embedded"], indirect=True)
+async def test_a_wake_up_for_what_the_planned_pass_reaches_first_is_dropped(
+    store: RedisStore,
+) -> None:
+    clock = ManualClock(NOW)
+    maintenance = Maintenance(
+        store, EventLog(store.client, store.keys, clock), clock, Settings(max_idle_ms=250)
+    )
+    maintenance._planned_at = NOW + 250  # the loop sleeps until then
+    maintenance.wake(NOW + 30_000)  # a new lease: ends long after the planned pass
+    assert not maintenance._wake.is_set()
+    maintenance.wake(NOW + 100)  # due before it: look now
+    assert maintenance._wake.is_set()
+    maintenance._wake.clear()
+    maintenance.wake()  # when is not known: look now
+    assert maintenance._wake.is_set()
+    maintenance._wake.clear()
+    maintenance._planned_at = None  # a pass is running: it may have looked already
+    maintenance.wake(NOW + 30_000)
+    assert maintenance._wake.is_set()

@@ -6,13 +6,18 @@ local K_DEAD, K_FINISHED, K_SEQ, K_PAUSED, K_STATS = KEYS[9], KEYS[10], KEYS[11]
 local K_UNIQUE, K_RATE, K_METRICS = KEYS[14], KEYS[15], KEYS[16]
 local K_WF_OUTBOX = KEYS[17]
 -- KEYS[18] is the queue's pub/sub channel, not a key. StreamJobs (job_stream.py) wakes on it:
--- "a" once per script that made jobs available, "f:<id>" when job <id> leaves `active`.
+-- "a" once per script that made jobs available ("a:<n>" when it knows it made n available:
+-- listeners with that much credit are enough to wake), "f:<id>" when job <id> leaves `active`.
 local C_NOTIFY = KEYS[18]
 local notified_available = false
 
-local function notify_available()
+local function notify_available(count)
   if not notified_available then
-    redis.call('PUBLISH', C_NOTIFY, 'a')
+    if count then
+      redis.call('PUBLISH', C_NOTIFY, 'a:' .. count)
+    else
+      redis.call('PUBLISH', C_NOTIFY, 'a')
+    end
     notified_available = true
   end
 end

@@ -54,5 +54,5 @@ for i = 1, n do
   flush(false)
 end
 flush(true)
-if ready > 0 then notify_available() end
+if ready > 0 then notify_available(ready) end
 return {'ok'}

@@ -1,10 +1,11 @@
 -- Claim up to `count` jobs of this queue. ARGV: now, count, worker_id, visibility_override_ms
--- Returns {claimed, expired}: claimed = list of {id, doc, spec, errors|false};
--- expired = ids discarded because their expires_at passed before they started.
+-- Returns {claimed, expired, held}: claimed = list of {id, doc, spec, errors|false};
+-- expired = ids discarded because their expires_at passed before they started; held = how
+-- many available jobs a rate limit held back (a caller that got none looks again soon).
 local now, count, worker = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local vis_override = tonumber(ARGV[4])
 local claimed, expired = {}, {}
-if redis.call('EXISTS', K_PAUSED) == 1 then return {claimed, expired} end
+if redis.call('EXISTS', K_PAUSED) == 1 then return {claimed, expired, 0} end
 promote_due(now, 1000)
 -- Rate limits (semantics §10.6): a job carrying doc.rl, or any job while the queue has an
 -- operator limit (stats field rate_limit), starts only while fewer than that many limited
@@ -62,4 +63,4 @@ while #claimed < count and #skipped < 1000 do
   end
 end
 for _, entry in ipairs(skipped) do redis.call('ZADD', K_AVAILABLE, entry[2], entry[1]) end
-return {claimed, expired}
+return {claimed, expired, #skipped}
