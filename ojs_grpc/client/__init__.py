@@ -1,6 +1,6 @@
 """The OJS client: enqueue, inspect, cancel, workflows, cron, queues, dead letter (gRPC)."""
 
-from .client import LEASE_TOKEN_KEY, Client, SyncClient
+from .client import LEASE_TOKEN_KEY, Client, JobBatch, SyncClient
 from .errors import (
     BackendError,
     DuplicateError,
@@ -45,6 +45,7 @@ __all__ = [
     "InvalidRequestError",
     "InvalidStateError",
     "Job",
+    "JobBatch",
     "JobError",
     "NotFoundError",
     "OJSClientError",

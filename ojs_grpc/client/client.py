@@ -8,7 +8,7 @@ import os
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from urllib.parse import urlsplit
 
 import grpc
@@ -217,6 +217,49 @@ def _retry_from_proto(r: job_pb2.RetryPolicy) -> RetryPolicy:
             on_exhaustion=r.on_exhaustion,
         )
     return retry
+
+
+class JobBatch(Sequence[Job]):
+    """The jobs a batch call returned, in request order, each decoded from its message the
+    first time it is read: a bulk producer that ignores the reply does not pay for it."""
+
+    __slots__ = ("_jobs", "_messages")
+
+    def __init__(self, messages: Sequence[job_pb2.Job]) -> None:
+        self._messages = messages
+        self._jobs: list[Job | None] = [None] * len(messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    @overload
+    def __getitem__(self, index: int) -> Job: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Job]: ...
+
+    def __getitem__(self, index: int | slice) -> Job | list[Job]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        job = self._jobs[index]
+        if job is None:
+            job = self._jobs[index] = job_from_proto(self._messages[index])
+        return job
+
+    @property
+    def ids(self) -> list[str]:
+        """The job ids, without decoding the jobs."""
+        return [m.id for m in self._messages]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"JobBatch({list(self)!r})"
 
 
 def job_from_proto(j: job_pb2.Job) -> Job:
@@ -563,8 +606,9 @@ class Client:
             else:
                 done.set_result(job_from_proto(job))
 
-    async def enqueue_batch(self, jobs: Sequence[JobSpec], **default_options: Any) -> list[Job]:
-        """Enqueue several job specs atomically (``EnqueueBatch``); options apply to all."""
+    async def enqueue_batch(self, jobs: Sequence[JobSpec], **default_options: Any) -> JobBatch:
+        """Enqueue several job specs atomically (``EnqueueBatch``); options apply to all.
+        The stored jobs come back in request order, decoded as they are read."""
         req = job_pb2.EnqueueBatchRequest(default_options=build_options(**default_options))
         for i, spec in enumerate(jobs):
             job_type, args, opts = split_spec(spec, f"jobs[{i}]")
@@ -577,7 +621,7 @@ class Client:
             index = min(resp.errors)
             e = resp.errors[index]
             raise error_for(e.code, f"jobs[{index}]: {e.message}")
-        return [job_from_proto(j) for j in resp.jobs]
+        return JobBatch(resp.jobs)
 
     async def get_job(self, job_id: str) -> Job:
         resp = await self.call(self.stub.GetJob, job_pb2.GetJobRequest(job_id=job_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from google.protobuf import duration_pb2, timestamp_pb2
@@ -166,6 +167,13 @@ def failure_report(error: job_pb2.JobError) -> FailureReport:
 
 
 def retry_to_proto(policy: RetryPolicy, out: job_pb2.RetryPolicy) -> None:
+    out.MergeFromString(_retry_bytes(policy))
+
+
+@functools.lru_cache(maxsize=256)
+def _retry_bytes(policy: RetryPolicy) -> bytes:
+    """A policy's message, encoded once: nearly every job of a queue shares its policy."""
+    out = job_pb2.RetryPolicy()
     out.max_attempts = policy.max_attempts
     _set_duration(out.initial_interval, policy.initial_interval_ms)
     out.backoff_coefficient = policy.backoff_coefficient
@@ -173,6 +181,7 @@ def retry_to_proto(policy: RetryPolicy, out: job_pb2.RetryPolicy) -> None:
     out.jitter = policy.jitter
     out.non_retryable_errors.extend(policy.non_retryable_errors)
     out.on_exhaustion = policy.on_exhaustion.value
+    return out.SerializeToString()
 
 
 def unique_to_proto(unique: dict[str, Any], out: job_pb2.UniquePolicy) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from ..model import Job, JobState, RetryPolicy
 
 _DOC_INSTANTS = (
@@ -27,12 +29,33 @@ _DOC_INSTANTS = (
 )
 
 
-# One encoder: json.dumps with options builds a new one on every call (hot path).
+# The standard encoder, built once (json.dumps with options builds one on every call).
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
+    """Compact JSON with non-ASCII text kept, as the standard encoder writes it.
+
+    orjson does it several times faster on this hot path (every stored job and event).
+    It writes NaN and infinities as null and refuses what the standard encoder takes
+    (integers beyond 64 bits, non-string keys, lone surrogates): output with a null in
+    it, or a refusal, is made by the standard encoder instead."""
+    try:
+        out = orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return _ENCODER.encode(value)
+    if b"null" in out:
+        return _ENCODER.encode(value)
+    return out.decode()
+
+
+def load_doc(text: str) -> dict[str, Any]:
+    """Parse a state document. It holds only the store's own scalars (states, counters,
+    ms timestamps below 2**53, worker ids), which orjson reads exactly as the standard
+    decoder does, several times faster; the spec, results and errors carry the client's
+    values (integers of any size) and are read by the standard decoder."""
+    doc: dict[str, Any] = orjson.loads(text)
+    return doc
 
 
 def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -75,6 +98,22 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, spec
 
 
+_RETRY_POLICIES: dict[tuple[Any, ...], RetryPolicy] = {}
+_RETRY_POLICIES_MAX = 1024
+
+
+def _retry_policy(d: dict[str, Any]) -> RetryPolicy:
+    """``RetryPolicy.from_dict``, once per distinct policy: nearly every job of a queue
+    shares one, and every claimed job's spec carries it."""
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items())
+    policy = _RETRY_POLICIES.get(key)
+    if policy is None:
+        if len(_RETRY_POLICIES) >= _RETRY_POLICIES_MAX:
+            _RETRY_POLICIES.clear()
+        policy = _RETRY_POLICIES[key] = RetryPolicy.from_dict(d)
+    return policy
+
+
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
@@ -99,7 +138,7 @@ def job_from_parts(
     result_json: str | None = None,
 ) -> Job:
     """Rebuild a :class:`Job` from what a script or a read returned."""
-    doc = json.loads(doc_json)
+    doc = load_doc(doc_json)
     spec = json.loads(spec_json)
     job = Job(
         id=job_id,
@@ -110,7 +149,7 @@ def job_from_parts(
         priority=int(doc["priority"]),
         attempt=0,
         max_attempts=int(doc["max_attempts"]),
-        retry=RetryPolicy.from_dict(spec["retry"]),
+        retry=_retry_policy(spec["retry"]),
         created_at=int(doc["created_at"]),
         meta=spec.get("meta", {}),
         tags=spec.get("tags", []),
@@ -140,7 +179,7 @@ def job_with_doc(held: Job, doc_json: str, result: Any, has_result: bool) -> Job
     # A shallow copy without copy.copy's generic protocol (this runs for every ack).
     job = Job.__new__(Job)
     job.__dict__.update(held.__dict__)
-    _set_mutable(job, json.loads(doc_json))
+    _set_mutable(job, load_doc(doc_json))
     if has_result:
         job.has_result, job.result = True, result
     return job

@@ -4,6 +4,7 @@ commands (script calls, event appends) this module packs and sends itself."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -88,6 +89,17 @@ def _bulk(value: Any) -> bytes:
     return b"$%d\r\n%b\r\n" % (len(data), data)
 
 
+@functools.lru_cache(maxsize=64)
+def _xadd_head(name: str, maxlen: int, approximate: bool) -> tuple[int, bytes]:
+    """``XADD name MAXLEN [~] maxlen *``, packed once: the same for every event."""
+    parts = (
+        ("XADD", name, "MAXLEN", "~", maxlen, "*")
+        if approximate
+        else ("XADD", name, "MAXLEN", maxlen, "*")
+    )
+    return len(parts), b"".join(map(_bulk, parts))
+
+
 def pack(*args: Any) -> bytes:
     """One command in the Redis protocol."""
     return b"*%d\r\n%b" % (len(args), b"".join(map(_bulk, args)))
@@ -132,9 +144,9 @@ class CommandBatch:
         self, name: str, fields: dict[str, Any], maxlen: int, approximate: bool = True
     ) -> None:
         """Buffer an XADD with a MAXLEN cap (``~`` when ``approximate``)."""
-        cap = ("MAXLEN", "~", maxlen) if approximate else ("MAXLEN", maxlen)
-        pairs = [x for field_value in fields.items() for x in field_value]
-        self._commands.append(pack("XADD", name, *cap, "*", *pairs))
+        count, head = _xadd_head(name, maxlen, approximate)
+        pairs = b"".join(_bulk(x) for field_value in fields.items() for x in field_value)
+        self._commands.append(b"*%d\r\n%b%b" % (count + 2 * len(fields), head, pairs))
 
     def sadd(self, key: str, *members: str) -> None:
         self._commands.append(pack("SADD", key, *members))

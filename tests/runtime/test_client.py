@@ -113,6 +113,11 @@ async def test_enqueue_batch(client: Client) -> None:
     assert [j.type for j in jobs] == ["x.a", "x.b"]
     assert all(j.queue == q for j in jobs)
     assert (await client.get_job(jobs[1].id)).priority == 3
+    # Decoded on first read, then the same object; indexes and slices as a list's.
+    assert len(jobs) == 2 and jobs[-1] is jobs[1] and jobs[0:1] == [jobs[0]]
+    assert jobs.ids == [j.id for j in jobs] and jobs == list(jobs)
+    with pytest.raises(IndexError):
+        jobs[2]
 
 
 async def test_workflow_chain_runs_in_order(client: Client) -> None:
