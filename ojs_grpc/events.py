@@ -26,7 +26,7 @@ from .clock import Clock
 from .ids import uuid7
 from .model import Job, JobState
 from .store.keys import Keys
-from .store.records import dumps
+from .store.records import dumps, loads
 
 log = logging.getLogger(__name__)
 
@@ -464,7 +464,7 @@ def _decode_entry(entry: tuple[str, dict[str, str]]) -> Event:
     cursor, fields = entry
     packed = fields.get(ENTRY_FIELD)
     if packed is not None:
-        event_id, event_type, at, job_id, job_type, queue, workflow_id, data = json.loads(packed)
+        event_id, event_type, at, job_id, job_type, queue, workflow_id, data = loads(packed)
         return Event(
             id=event_id,
             type=event_type,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ojs_grpc.model import OnExhaustion, RetryPolicy
-from ojs_grpc.store.records import _retry_policy, dumps, load_doc
+from ojs_grpc.store.records import _retry_policy, dumps, load_doc, loads
 
 STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
@@ -50,3 +50,23 @@ def test_a_retry_policy_reads_back_as_written_and_once() -> None:
     got = _retry_policy(json.loads(dumps(policy.to_dict())))
     assert got == policy and _retry_policy(policy.to_dict()) is got
     assert _retry_policy(other.to_dict()) == other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":[1,2.5,"é",null,true],"b":{"c":-0.0}}',
+        '{"big":1180591620717411303424,"neg":-18446744073709551616}',  # orjson: floats
+        "[18446744073709551615,10000000000000000000]",  # 20 digits, within 64 bits
+        '{"x":NaN,"y":Infinity,"z":-Infinity}',  # orjson refuses them
+        '"lone \\ud800 surrogate"',
+        "[1e400, 1.5e-400]",
+    ],
+)
+def test_loads_reads_what_the_standard_decoder_reads(text: str) -> None:
+    assert repr(loads(text)) == repr(json.loads(text))
+
+
+def test_loads_round_trips_what_dumps_writes() -> None:
+    value = {"n": [2**70, -(2**65), float("nan"), 0.1], "s": "\ud800 é"}
+    assert repr(loads(dumps(value))) == repr(value)
