@@ -10,10 +10,11 @@ PY="${PYTHON:-python3}"
 venv() {  # venv DIR REQUIREMENTS [extra pip args]: create once, (re)install when changed
   local dir=$1 req=$2; shift 2
   [ -x "$dir/bin/python" ] || "$PY" -m venv "$dir"
-  if ! cmp -s "$req" "$dir/.installed"; then
+  # The stamp covers pyproject.toml too: this repository's own dependencies can change.
+  if ! cat "$req" pyproject.toml | cmp -s - "$dir/.installed"; then
     "$dir/bin/python" -m pip install -q --upgrade pip
     "$dir/bin/python" -m pip install -q -r "$req" "$@"
-    cp "$req" "$dir/.installed"
+    cat "$req" pyproject.toml > "$dir/.installed"
   fi
 }
 
