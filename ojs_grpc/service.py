@@ -19,6 +19,7 @@ from typing import Any
 from . import __version__
 from .backoff import FailOutcome, decide_failure
 from .clock import Clock
+from .coalesce import TurnBatcher
 from .config import Settings
 from .cron_service import CronService
 from .errors import (
@@ -219,6 +220,10 @@ class OJSService:
         self.draining = False
         # Called with when something new is due (ms), or None when not known.
         self._wake_maintenance = wake_maintenance or (lambda at_ms: None)
+        # Unary acks and nacks of one loop turn (one worker id) are settled as one batch.
+        self._unary_settles: TurnBatcher[str | None, Settlement, Settled] = TurnBatcher(
+            lambda worker_id, items: self.settle(items, worker_id)
+        )
         self.workflows = WorkflowEngine(self)
         self.cron = CronService(self)  # cron registry and scheduler (cron_service.py)
 
@@ -449,7 +454,7 @@ class OJSService:
     ) -> Job:
         """ACK: active -> completed, storing ``result``."""
         item = Settlement("ack", job_id, lease_token, result=result, has_result=has_result)
-        return (await self.settle([item], worker_id))[0].unwrap()
+        return (await self._unary_settles.submit(worker_id, item)).unwrap()
 
     async def nack(
         self,
@@ -462,7 +467,7 @@ class OJSService:
     ) -> Job:
         """FAIL: record the error, then retry, requeue or discard per the policy."""
         item = Settlement("nack", job_id, lease_token, report=report, requeue=requeue)
-        return (await self.settle([item], worker_id))[0].unwrap()
+        return (await self._unary_settles.submit(worker_id, item)).unwrap()
 
     async def settle(
         self, items: Sequence[Settlement], worker_id: str | None = None
