@@ -302,6 +302,8 @@ class QueueSubscriber:
                 await asyncio.wait_for(event.wait(), SUBSCRIBE_TIMEOUT_S)
 
     async def _unregister(self, s: Listener) -> None:
+        if s.wake.is_set():  # woken for jobs it will not claim now: others take them
+            self.pass_on(s)
         self.listeners.discard(s)
         dropped: list[str] = []
         for queue in dict.fromkeys(s.queues):

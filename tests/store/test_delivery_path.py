@@ -214,6 +214,17 @@ async def test_a_full_claim_passes_the_wake_up_on(store: RedisStore) -> None:
     assert _woken([claimer, idle, busy]) == [idle]
 
 
+async def test_a_listener_leaving_while_woken_passes_the_wake_up_on(store: RedisStore) -> None:
+    leaving, idle = _Listener(credit=3), _Listener(credit=3)
+    subscriber = _subscriber(store, leaving, idle)
+    subscriber.listeners = {leaving, idle}
+    subscriber._lock = asyncio.Lock()
+    subscriber._pubsub = None
+    leaving.wake.set()  # woken for a job, then its session ends before claiming it
+    await subscriber._unregister(leaving)
+    assert idle.wake.is_set()
+
+
 async def test_a_claim_says_when_a_rate_limit_held_jobs_back(store: RedisStore) -> None:
     clock = ManualClock(NOW)
     svc = OJSService(store, EventLog(store.client, store.keys, clock), clock, Settings())
