@@ -31,7 +31,7 @@ from ojs_grpc._proto.ojs.v1 import job_pb2, worker_pb2
 from ojs_grpc._proto.ojsgrpc.worker.v1 import worker_stream_pb2 as ws
 from ojs_grpc.client import Client, InvalidStateError, NotFoundError, OJSClientError
 from ojs_grpc.client._values import py_to_struct, set_duration
-from ojs_grpc.client.client import job_from_proto
+from ojs_grpc.client.types import Job
 
 from .context import JobContext
 
@@ -587,10 +587,9 @@ class Worker:
                 await asyncio.sleep(idle)
                 idle = min(idle * 2, self.poll_interval)
 
-    def _launch(self, pb: job_pb2.Job, link: _SessionLink | None = None) -> None:
-        job = job_from_proto(pb)
+    def _launch(self, job: job_pb2.Job | Job, link: _SessionLink | None = None) -> None:
         ctx = JobContext(job, self)
-        leases = [x for x in (self.lease, job.visibility_timeout) if x]
+        leases = [x for x in (self.lease, ctx.visibility_timeout) if x]
         extend_by = min(leases) if leases else None
         beat_every = max(0.05, min(self.heartbeat_interval, (extend_by or 1800.0) / 3))
         active = _Active(
@@ -600,16 +599,15 @@ class Worker:
             extend_by=extend_by if self.lease else None,
             link=link,
         )
-        self._active[job.id] = active
-        active.task = asyncio.create_task(self._execute(active), name=f"ojs-job-{job.id}")
+        self._active[ctx.id] = active
+        active.task = asyncio.create_task(self._execute(active), name=f"ojs-job-{ctx.id}")
 
     # -- execution
 
     async def _execute(self, active: _Active) -> None:
         ctx = active.ctx
-        job = ctx.job
         try:
-            timeout = job.timeout if job.timeout else self.timeout
+            timeout = ctx.timeout if ctx.timeout else self.timeout
             if self.timeout and timeout:
                 timeout = min(timeout, self.timeout)
             try:
@@ -628,7 +626,7 @@ class Worker:
                 reason = ctx.cancel_reason or SHUTDOWN
                 if active.lost:
                     return
-                release = ws.Release(job_id=job.id, lease_token=str(job.attempt))
+                release = ws.Release(job_id=ctx.id, lease_token=str(ctx.attempt))
                 # Handed back: available again at once, the attempt not counted.
                 if reason == SHUTDOWN and self._settle_in_session(active, "releases", release):
                     return
@@ -655,18 +653,18 @@ class Worker:
             else:
                 payload = {"value": result}
             try:
-                ack = ws.Ack(job_id=job.id, lease_token=str(job.attempt))
+                ack = ws.Ack(job_id=ctx.id, lease_token=str(ctx.attempt))
                 if payload is not None:
                     py_to_struct(payload, ack.result.struct_value)
                 if not self._settle_in_session(active, "acks", ack):
-                    await self.client.ack(job.id, job.attempt, payload)
+                    await self.client.ack(ctx.id, ctx.attempt, payload)
                 active.outcome.append("completed")
             except TypeError as exc:
                 await self._nack(active, "InvalidResult", f"result is not JSON: {exc}")
             except OJSClientError as err:
-                log.warning("ack of %s failed: %s", job.id, err)
+                log.warning("ack of %s failed: %s", ctx.id, err)
         finally:
-            self._active.pop(job.id, None)
+            self._active.pop(ctx.id, None)
             self._jobs_done += 1
             if self._slots is not None:
                 self._slots.release()
@@ -710,7 +708,7 @@ class Worker:
         backtrace: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        job = active.ctx.job
+        job = active.ctx
         error = job_pb2.JobError(code=code, message=message, backtrace=backtrace, retryable=True)
         if details:
             py_to_struct(details, error.details)
@@ -734,7 +732,7 @@ class Worker:
         active = self._active.get(job_id)
         if active is None:
             return
-        job = active.ctx.job
+        job = active.ctx
         try:
             resp = await client.heartbeat(job.id, job.attempt, self.worker_id, active.extend_by)
         except (InvalidStateError, NotFoundError):
@@ -822,7 +820,7 @@ class Worker:
             for a in due:
                 a.next_beat = now + a.beat_every
             if due:
-                await asyncio.gather(*(self._beat(client, a.ctx.job.id) for a in due))
+                await asyncio.gather(*(self._beat(client, a.ctx.id) for a in due))
             wait = min((a.next_beat for a in held), default=now + 0.1) - now
             await asyncio.sleep(min(max(wait, 0.02), 0.1))
 

@@ -116,3 +116,21 @@ def test_registration_rules() -> None:
         Worker("127.0.0.1:1", queues=[])
     with pytest.raises(ValueError):
         Worker("127.0.0.1:1", concurrency=0)
+
+
+async def test_a_delivered_message_is_decoded_into_a_job_only_when_read() -> None:
+    msg = job_pb2.Job(id="j1", type="t.x", queue="q", attempt=2)
+    msg.args.add().number_value = 7
+    msg.args.add().string_value = "s"
+    msg.meta.update({"tenant": "acme"})
+    msg.timeout.FromMilliseconds(1500)
+    ctx = JobContext(msg, Worker("localhost:1"))
+    assert (ctx.id, ctx.type, ctx.queue, ctx.attempt, ctx.args) == ("j1", "t.x", "q", 2, [7, "s"])
+    assert (ctx.timeout, ctx.visibility_timeout) == (1.5, None)
+    assert ctx._job is None  # nothing built yet
+    job = ctx.job
+    assert ctx.job is job and (job.id, job.args, job.timeout) == ("j1", [7, "s"], 1.5)
+    assert ctx.meta == {"tenant": "acme"}
+    # A Job (Fetch, StreamJobs) is taken as it is.
+    same = JobContext(job, Worker("localhost:1"))
+    assert same.job is job and same.args == [7, "s"] and same.timeout == 1.5
