@@ -93,7 +93,7 @@ class _Stream:
     claiming: bool = False
 
     def has_credit(self) -> bool:
-        return len(self.inflight) < self.max_concurrent
+        return self.free_credit() > 0
 
     def free_credit(self) -> int:
         return self.max_concurrent - len(self.inflight)

@@ -112,7 +112,7 @@ class _Session:
     announce_by: float = 0.0
 
     def has_credit(self) -> bool:
-        return self.credit > 0 and self.directive == "running"
+        return self.free_credit() > 0
 
     def free_credit(self) -> int:
         return self.credit if self.directive == "running" else 0

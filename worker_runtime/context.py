@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ojs_grpc._proto.ojs.v1 import job_pb2
+from ojs_grpc.client._values import duration_from_proto
 from ojs_grpc.client.client import job_from_proto
 from ojs_grpc.client.types import Job
 from ojs_grpc.values import value_to_py
@@ -28,19 +29,21 @@ class JobContext:
         # A delivered message becomes a full ``Job`` only when ``job`` is read: building one
         # (timestamps, policy, ...) took ~8 us of the ~28 us a worker spent per no-op job.
         # timeout / visibility_timeout: the job's own, in seconds (None: not set).
+        self._id, self._type, self._queue, self._attempt = job.id, job.type, job.queue, job.attempt
         if isinstance(job, Job):
             self._job: Job | None = job
             self._message: job_pb2.Job | None = None
-            self._id, self._type, self._queue = job.id, job.type, job.queue
-            self._attempt, self._args = job.attempt, job.args
+            self._args = job.args
             self.timeout, self.visibility_timeout = job.timeout, job.visibility_timeout
         else:
             self._job, self._message = None, job
-            self._id, self._type, self._queue = job.id, job.type, job.queue
-            self._attempt = job.attempt
             self._args = [value_to_py(v) for v in job.args]
-            self.timeout = _seconds(job, "timeout")
-            self.visibility_timeout = _seconds(job, "visibility_timeout")
+            self.timeout = duration_from_proto(job.timeout) if job.HasField("timeout") else None
+            self.visibility_timeout = (
+                duration_from_proto(job.visibility_timeout)
+                if job.HasField("visibility_timeout")
+                else None
+            )
         self._worker = worker
         self._cancel = asyncio.Event()
         self.cancel_reason = ""
@@ -107,11 +110,3 @@ class JobContext:
         On the gateway's worker session the report is kept with the job, emitted as a
         ``job.progress`` event and extends the lease; other servers only get a heartbeat."""
         await self._worker.report_progress(self._id, fraction, message, data)
-
-
-def _seconds(message: job_pb2.Job, name: Literal["timeout", "visibility_timeout"]) -> float | None:
-    """A duration field in seconds, None when unset."""
-    if not message.HasField(name):
-        return None
-    value = getattr(message, name)
-    return float(value.seconds + value.nanos / 1e9)

@@ -708,22 +708,22 @@ class Worker:
         backtrace: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        job = active.ctx
+        ctx = active.ctx
         error = job_pb2.JobError(code=code, message=message, backtrace=backtrace, retryable=True)
         if details:
             py_to_struct(details, error.details)
-        nack = ws.Nack(job_id=job.id, lease_token=str(job.attempt), error=error)
+        nack = ws.Nack(job_id=ctx.id, lease_token=str(ctx.attempt), error=error)
         if self._settle_in_session(active, "nacks", nack):
             return
         try:
             state = await self.client.nack(
-                job.id, job.attempt, code, message, backtrace=backtrace, details=details
+                ctx.id, ctx.attempt, code, message, backtrace=backtrace, details=details
             )
             active.outcome.append(state)
         except (InvalidStateError, NotFoundError):
-            log.info("job %s no longer held (nack %s skipped)", job.id, code)
+            log.info("job %s no longer held (nack %s skipped)", ctx.id, code)
         except OJSClientError as err:
-            log.warning("nack of %s failed: %s", job.id, err)
+            log.warning("nack of %s failed: %s", ctx.id, err)
 
     # -- heartbeats
 
@@ -732,16 +732,16 @@ class Worker:
         active = self._active.get(job_id)
         if active is None:
             return
-        job = active.ctx
+        ctx = active.ctx
         try:
-            resp = await client.heartbeat(job.id, job.attempt, self.worker_id, active.extend_by)
+            resp = await client.heartbeat(ctx.id, ctx.attempt, self.worker_id, active.extend_by)
         except (InvalidStateError, NotFoundError):
             # Cancelled, reclaimed or finished elsewhere: we no longer hold this job.
             active.lost = True
             self._on_loop(self._cancel, active, "cancelled")
             return
         except OJSClientError as err:
-            log.warning("heartbeat for %s failed (retrying next interval): %s", job.id, err)
+            log.warning("heartbeat for %s failed (retrying next interval): %s", ctx.id, err)
             return
         if resp.directed_state == worker_pb2.WORKER_STATE_QUIET:
             self._quiet = True

@@ -7,6 +7,7 @@ never parsed by a script. Absent optional fields are left out, never null.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -119,20 +120,15 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, spec
 
 
-_RETRY_POLICIES: dict[tuple[Any, ...], RetryPolicy] = {}
-_RETRY_POLICIES_MAX = 1024
-
-
 def _retry_policy(d: dict[str, Any]) -> RetryPolicy:
     """``RetryPolicy.from_dict``, once per distinct policy: nearly every job of a queue
     shares one, and every claimed job's spec carries it."""
-    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items())
-    policy = _RETRY_POLICIES.get(key)
-    if policy is None:
-        if len(_RETRY_POLICIES) >= _RETRY_POLICIES_MAX:
-            _RETRY_POLICIES.clear()
-        policy = _RETRY_POLICIES[key] = RetryPolicy.from_dict(d)
-    return policy
+    return _policy_of(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in d.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _policy_of(items: tuple[tuple[str, Any], ...]) -> RetryPolicy:
+    return RetryPolicy.from_dict(dict(items))
 
 
 def _int(value: Any) -> int | None:
