@@ -35,7 +35,7 @@ from .store.level4 import (
     resume_queue,
     set_queue_rate_limit,
 )
-from .store.records import dumps, job_from_parts, new_parts
+from .store.records import dumps, job_from_parts, new_spec
 from .store.redis_store import RedisStore
 from .unique import fingerprint, parse_policy
 from .validation import check_queue, check_spec
@@ -283,7 +283,7 @@ class Level4:
                 if res.outcome == "ignored" or res.job.id not in published:
                     continue
                 doc_json, old_id, old_state = published[res.job.id]
-                res.job = job_from_parts(res.job.id, queue, doc_json, dumps(new_parts(res.job)[1]))
+                res.job = job_from_parts(res.job.id, queue, doc_json, dumps(new_spec(res.job)))
                 res.replaced_id, res.replaced_state = old_id, old_state
                 if not old_id and res.outcome == "replaced":
                     res.outcome = "inserted"  # the replaced job ended meanwhile

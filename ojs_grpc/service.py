@@ -10,6 +10,7 @@ state change is one atomic store script.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -44,7 +45,7 @@ from .model import (
     JobState,
     RetryPolicy,
 )
-from .store.records import dumps, new_parts
+from .store.records import dumps, new_spec
 from .store.redis_store import (
     AckOp,
     BeatOp,
@@ -186,6 +187,13 @@ class HeartbeatResult:
     extended: list[tuple[str, int]] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=64)
+def _default_retry(max_attempts: int) -> RetryPolicy:
+    """The policy of a job that names none, built once per max_attempts (frozen, so the
+    jobs can share it)."""
+    return RetryPolicy(max_attempts=max_attempts)
+
+
 def _guess_error_type(message: str) -> str:
     """Conformance hook (L1-RTR-014): a class for failures that name none.
 
@@ -300,7 +308,7 @@ class OJSService:
         self, spec: EnqueueSpec, *, checked: bool = False, now: int | None = None
     ) -> tuple[Job, str]:
         """:meth:`build_job`, and the job's spec as the store keeps it (``dumps`` of
-        ``new_parts(job)[1]``), encoded once for the size check and the store.
+        ``new_spec(job)``), encoded once for the size check and the store.
         ``checked``: the caller has run :func:`check_spec` already; ``now``: the creation
         time (a batch gives all its jobs one)."""
         if not checked:
@@ -308,7 +316,7 @@ class OJSService:
         if now is None:
             now = self.clock.now_ms()
         # The codecs resolve max_attempts into the policy when one is given.
-        retry = spec.retry or RetryPolicy(max_attempts=spec.max_attempts or DEFAULT_MAX_ATTEMPTS)
+        retry = spec.retry or _default_retry(spec.max_attempts or DEFAULT_MAX_ATTEMPTS)
         expires_at = spec.expires_at
         if expires_at is None and spec.ttl_ms is not None:
             expires_at = now + spec.ttl_ms
@@ -346,7 +354,7 @@ class OJSService:
 
     def _check_size(self, job: Job) -> str:
         """The job's encoded spec, unless it is over ``settings.max_job_bytes``."""
-        spec_json = dumps(new_parts(job)[1])
+        spec_json = dumps(new_spec(job))
         size = len(spec_json) if spec_json.isascii() else len(spec_json.encode())
         if size > self.settings.max_job_bytes:
             raise OJSError(

@@ -25,12 +25,13 @@ def merged_options(
     """
     if defaults is None:
         return own
+    if own is None:
+        return defaults  # read, never written: no copy needed
     out = job_pb2.EnqueueOptions()
     out.CopyFrom(defaults)
-    if own is not None:
-        for descriptor, _ in own.ListFields():
-            out.ClearField(descriptor.name)  # type: ignore[arg-type]
-        out.MergeFrom(own)
+    for descriptor, _ in own.ListFields():
+        out.ClearField(descriptor.name)  # type: ignore[arg-type]
+    out.MergeFrom(own)
     return out
 
 

@@ -82,6 +82,11 @@ def load_doc(text: str) -> dict[str, Any]:
 
 def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     """(state doc, spec) for a job about to be inserted."""
+    return new_doc(job), new_spec(job)
+
+
+def new_doc(job: Job) -> dict[str, Any]:
+    """The state document of a job about to be inserted."""
     doc: dict[str, Any] = {
         "state": job.state.value,
         "attempt": job.attempt,
@@ -97,6 +102,14 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
             doc[name] = value
     if job.rate_limit_per_s is not None:
         doc["rl"] = job.rate_limit_per_s  # read by fetch.lua
+    if job.workflow_id:
+        doc["wf"] = job.workflow_id  # scripts append terminal transitions to the wf outbox
+    return doc
+
+
+def new_spec(job: Job) -> dict[str, Any]:
+    """The spec of a job about to be inserted: the client's envelope, never read by a
+    script."""
     spec: dict[str, Any] = {"type": job.type, "args": job.args, "retry": job.retry.to_dict()}
     if job.meta:
         spec["meta"] = job.meta
@@ -114,10 +127,9 @@ def new_parts(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
         spec["expires_at_text"] = job.expires_at_text
     if job.workflow_id:
         spec["workflow_id"] = job.workflow_id
-        doc["wf"] = job.workflow_id  # scripts append terminal transitions to the wf outbox
     if job.parent_results is not None:
         spec["parent_results"] = job.parent_results
-    return doc, spec
+    return spec
 
 
 def _retry_policy(d: dict[str, Any]) -> RetryPolicy:

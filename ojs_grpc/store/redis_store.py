@@ -17,7 +17,7 @@ from redis.exceptions import NoScriptError
 
 from ..model import Job, JobState
 from .keys import Keys
-from .records import dumps, job_from_parts, job_with_doc, new_parts
+from .records import dumps, job_from_parts, job_with_doc, new_doc, new_spec
 from .scripts import Scripts, pack, send_packed
 
 # How many due jobs one script call promotes or reclaims before yielding.
@@ -216,7 +216,7 @@ class RedisStore:
     ) -> Outcome:
         """Insert ``job`` (state available, scheduled or pending); an available job is
         enqueued at ``now``. ``spec_json``: the job's spec as stored (``dumps`` of
-        ``new_parts(job)[1]``) when the caller has encoded it already. ``events``: see
+        ``new_spec(job)``) when the caller has encoded it already. ``events``: see
         :meth:`enqueue_batch`; only without ``check_duplicate``."""
         specs = None if spec_json is None else [spec_json]
         if not check_duplicate:
@@ -317,7 +317,7 @@ class RedisStore:
         args: list[Any] = [len(jobs)]
         stored: list[Job] = []
         for i, job in enumerate(jobs):
-            doc, spec = new_parts(job)
+            doc = new_doc(job)
             if job.state is JobState.AVAILABLE:
                 doc["enqueued_at"] = now
                 if job.enqueued_at != now:
@@ -326,7 +326,7 @@ class RedisStore:
             args += [
                 job.id,
                 dumps(doc),
-                dumps(spec) if specs is None else specs[i],
+                dumps(new_spec(job)) if specs is None else specs[i],
                 job.state.value,
                 job.priority,
                 self._opt(job.scheduled_at),
@@ -523,7 +523,7 @@ class RedisStore:
             job.id,
             job.queue,
             reply[1],
-            dumps(new_parts(job)[1]),
+            dumps(new_spec(job)),
             dumps(errors),
             dumps(job.result) if job.has_result else None,
         )
