@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -128,10 +129,16 @@ class Level4:
                 "jobs", f"'jobs' has {size} entries, over the maximum of {limit} per batch"
             )
 
-    async def enqueue_batch(self, specs: list[EnqueueSpec]) -> list[Job]:
-        """PUSH of many jobs, all or nothing; jobs in request order."""
+    async def enqueue_batch(
+        self, specs: list[EnqueueSpec], *, meanwhile: Callable[[list[Job]], object] | None = None
+    ) -> list[Job]:
+        """PUSH of many jobs, all or nothing; jobs in request order.
+
+        ``meanwhile`` (a binding's reply rendering) may be called with the jobs this
+        returns while Redis stores them; it is not called on the paths that must read
+        Redis first (client ids, unique policies, several queues)."""
         self.check_batch_size(len(specs))
-        return [r.job for r in await self._insert(specs, batch=True)]
+        return [r.job for r in await self._insert(specs, batch=True, meanwhile=meanwhile)]
 
     def _prepare(self, spec: EnqueueSpec, path: str, now: int) -> tuple[NewJob, str]:
         """The job to insert and its encoded spec (stale once a unique policy edits it)."""
@@ -154,7 +161,13 @@ class Level4:
         )
         return item, spec_json
 
-    async def _insert(self, specs: list[EnqueueSpec], *, batch: bool) -> list[Inserted]:
+    async def _insert(
+        self,
+        specs: list[EnqueueSpec],
+        *,
+        batch: bool,
+        meanwhile: Callable[[list[Job]], object] | None = None,
+    ) -> list[Inserted]:
         items: list[NewJob] = []
         encoded: list[str] = []
         seen: dict[str, int] = {}
@@ -177,7 +190,7 @@ class Level4:
         if not seen and all(not item.fingerprint for item in items):
             queues = {item.job.queue for item in items}
             if len(queues) == 1:  # the common batch: one script, one round trip
-                return await self._insert_plain(queues.pop(), items, encoded, now, batch)
+                return await self._insert_plain(queues.pop(), items, encoded, now, batch, meanwhile)
 
         store = self.service.store
         index_keys = [store.keys.job_queue(item.job.id) for item in items]
@@ -207,7 +220,13 @@ class Level4:
         return results
 
     async def _insert_plain(
-        self, queue: str, items: list[NewJob], specs: list[str], now: int, batch: bool
+        self,
+        queue: str,
+        items: list[NewJob],
+        specs: list[str],
+        now: int,
+        batch: bool,
+        meanwhile: Callable[[list[Job]], object] | None,
     ) -> list[Inserted]:
         """Jobs of one queue with generated ids and no unique policy: no id can be taken
         and no fingerprint checked, so the store inserts them with their index entries
@@ -217,7 +236,9 @@ class Level4:
             for job in jobs:
                 await events.emit(enqueue_event_type(job), job, priority=job.priority)
             packed = pending.take()
-        stored = await self.service.store.enqueue_batch(queue, jobs, now, specs, events=packed)
+        stored = await self.service.store.enqueue_batch(
+            queue, jobs, now, specs, events=packed, meanwhile=meanwhile
+        )
         if isinstance(stored, int):  # a generated id that exists: never in practice
             raise _id_taken(items[stored].job.id, stored if batch else None)
         if any(job.state is JobState.SCHEDULED for job in stored):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .._proto.ojs.v1 import job_pb2, queue_pb2
 from ..errors import OJSError
 from ..level4 import Level4, at_index
+from ..model import Job
 from ..service import OJSService
 from .codec import enqueue_spec, job_to_proto
 from .common import Ctx, rpc
@@ -35,6 +36,13 @@ def merged_options(
     return out
 
 
+def _reply(jobs: list[Job]) -> job_pb2.EnqueueBatchResponse:
+    resp = job_pb2.EnqueueBatchResponse(count=len(jobs))
+    for job in jobs:
+        job_to_proto(job, resp.jobs.add())
+    return resp
+
+
 class Level4Rpcs:
     service: OJSService
 
@@ -53,11 +61,12 @@ class Level4Rpcs:
                 specs.append(enqueue_spec(entry.type, entry.args, options, f"jobs[{i}]."))
             except OJSError as err:
                 raise at_index(err, i) from None
-        jobs = await level4.enqueue_batch(specs)
-        resp = job_pb2.EnqueueBatchResponse(count=len(jobs))
-        for job in jobs:
-            job_to_proto(job, resp.jobs.add())
-        return resp
+        # The reply is built while Redis stores the jobs (dropped if that fails).
+        rendered: list[job_pb2.EnqueueBatchResponse] = []
+        jobs = await level4.enqueue_batch(
+            specs, meanwhile=lambda jobs: rendered.append(_reply(jobs))
+        )
+        return rendered[0] if rendered else _reply(jobs)
 
     @rpc
     async def QueueStats(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -250,6 +250,7 @@ class RedisStore:
         specs: Sequence[str] | None = None,
         *,
         events: Sequence[bytes] = (),
+        meanwhile: Callable[[list[Job]], object] | None = None,
     ) -> list[Job] | int:
         """Insert new jobs of ``queue`` (distinct ids nobody else can hold: generated,
         not client-chosen; no unique policy), all or nothing, together with their job-id
@@ -258,7 +259,8 @@ class RedisStore:
         events), sent in the same write after the insert, so they follow it; when the
         insert is refused or fails they are deleted again. Returns the jobs as stored,
         or the position of a job whose id the queue holds already (then no job was
-        inserted)."""
+        inserted). ``meanwhile`` is called with the jobs as stored while Redis runs the
+        insert (what it makes of them is for a caller whose insert succeeds)."""
         args, stored = self._insert_args(jobs, now, specs)
         index_keys = [self.keys.job_queue(job.id) for job in jobs]
         register = self._unregistered(queue)
@@ -272,7 +274,10 @@ class RedisStore:
         count = len(commands)
         riding = events if self._insert_ran else ()
         replies = await send_packed(
-            self.client, b"".join((*commands, *riding)), count + len(riding)
+            self.client,
+            b"".join((*commands, *riding)),
+            count + len(riding),
+            meanwhile=None if meanwhile is None else lambda: meanwhile(stored),
         )
         *writes, reply = replies[:count]
         appended = replies[count:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -105,14 +105,20 @@ def pack(*args: Any) -> bytes:
     return b"*%d\r\n%b" % (len(args), b"".join(map(_bulk, args)))
 
 
-async def send_packed(client: Any, payload: bytes, count: int) -> list[Any]:
+async def send_packed(
+    client: Any, payload: bytes, count: int, *, meanwhile: Callable[[], object] | None = None
+) -> list[Any]:
     """Send ``count`` packed commands in one write and read their replies, error replies
-    as exception objects (like a redis-py pipeline, without its packing)."""
+    as exception objects (like a redis-py pipeline, without its packing). ``meanwhile`` is
+    called once the write is out, before the replies are read: work the caller can do
+    while Redis runs the commands."""
     pool = client.connection_pool
     conn = await pool.get_connection()
     replies: list[Any] = []
     try:
         await conn.send_packed_command(payload)
+        if meanwhile is not None:
+            meanwhile()
         # One deadline for all the replies: redis-py would arm a timer for each.
         async with asyncio.timeout(conn.socket_timeout):
             for _ in range(count):
