@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DUPLICATE, FieldViolation, OJSError, invalid
 from .events import enqueue_event_type
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from .service import OJSService
 
 UNIQUE_STRENGTH_EXTENSION = "unique_jobs:strong"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -129,16 +131,17 @@ class Level4:
                 "jobs", f"'jobs' has {size} entries, over the maximum of {limit} per batch"
             )
 
-    async def enqueue_batch(
-        self, specs: list[EnqueueSpec], *, meanwhile: Callable[[list[Job]], object] | None = None
-    ) -> list[Job]:
-        """PUSH of many jobs, all or nothing; jobs in request order.
-
-        ``meanwhile`` (a binding's reply rendering) may be called with the jobs this
-        returns while Redis stores them; it is not called on the paths that must read
-        Redis first (client ids, unique policies, several queues)."""
+    async def enqueue_batch(self, specs: list[EnqueueSpec], render: Callable[[list[Job]], T]) -> T:
+        """PUSH of many jobs, all or nothing: the jobs (in request order) as ``render``
+        (a binding's reply) makes them. On the common path (one queue, generated ids, no
+        unique policy) they are rendered while Redis stores them, and the rendering is
+        dropped if that fails."""
         self.check_batch_size(len(specs))
-        return [r.job for r in await self._insert(specs, batch=True, meanwhile=meanwhile)]
+        rendered: list[T] = []
+        inserted = await self._insert(
+            specs, batch=True, meanwhile=lambda jobs: rendered.append(render(jobs))
+        )
+        return rendered[0] if rendered else render([r.job for r in inserted])
 
     def _prepare(self, spec: EnqueueSpec, path: str, now: int) -> tuple[NewJob, str]:
         """The job to insert and its encoded spec (stale once a unique policy edits it)."""

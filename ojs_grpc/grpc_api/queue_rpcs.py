@@ -61,12 +61,7 @@ class Level4Rpcs:
                 specs.append(enqueue_spec(entry.type, entry.args, options, f"jobs[{i}]."))
             except OJSError as err:
                 raise at_index(err, i) from None
-        # The reply is built while Redis stores the jobs (dropped if that fails).
-        rendered: list[job_pb2.EnqueueBatchResponse] = []
-        jobs = await level4.enqueue_batch(
-            specs, meanwhile=lambda jobs: rendered.append(_reply(jobs))
-        )
-        return rendered[0] if rendered else _reply(jobs)
+        return await level4.enqueue_batch(specs, _reply)
 
     @rpc
     async def QueueStats(

@@ -88,8 +88,10 @@ class QueueRoutes:
                 specs.append(parse_enqueue(entry, now, f"jobs[{i}]."))
             except OJSError as err:
                 raise at_index(err, i) from None
-        jobs = await self.level4.enqueue_batch(specs)
-        return json_response({"jobs": [job_json(j) for j in jobs], "count": len(jobs)}, 201)
+        body = await self.level4.enqueue_batch(
+            specs, lambda jobs: {"jobs": [job_json(j) for j in jobs], "count": len(jobs)}
+        )
+        return json_response(body, 201)
 
     async def queue_stats(self, request: web.Request) -> web.Response:
         snap = await self.level4.queue_stats(request.match_info["name"])

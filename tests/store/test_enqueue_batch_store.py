@@ -91,3 +91,15 @@ async def test_events_stay_with_an_insert_that_had_to_load_its_script(
     assert isinstance(stored, list)
     assert await _stream(store) == ["b"]
     assert await counts(store) == only(available=2)
+
+
+async def test_meanwhile_gets_the_jobs_as_stored_while_the_insert_runs(store: RedisStore) -> None:
+    seen: list[list[str]] = []
+    jobs = [make_job("a"), make_job("s", state=JobState.SCHEDULED, scheduled_at=NOW + HOUR)]
+    stored = await store.enqueue_batch(
+        Q, jobs, NOW + 3, meanwhile=lambda js: seen.append([(j.id, j.enqueued_at) for j in js])
+    )
+    assert isinstance(stored, list)
+    assert (
+        seen == [[(job.id, job.enqueued_at) for job in stored]] == [[("a", NOW + 3), ("s", None)]]
+    )
