@@ -115,7 +115,18 @@ class BeatOp:
 
 
 WorkerOp = AckOp | FailOp | ReleaseOp | BeatOp
-_SCRIPT: dict[type, str] = {AckOp: "ack", FailOp: "fail", ReleaseOp: "release", BeatOp: "heartbeat"}
+_SCRIPT: dict[type, str] = {FailOp: "fail", ReleaseOp: "release", BeatOp: "heartbeat"}
+
+
+def _per_op(replies: Sequence[Any], sizes: Sequence[int]) -> list[Any]:
+    """One reply per op from the replies of :meth:`RedisStore._apply_calls`' calls."""
+    out: list[Any] = []
+    for reply, size in zip(replies, sizes, strict=True):
+        if size:
+            out.extend(reply)
+        else:
+            out.append(reply)
+    return out
 
 
 @dataclass
@@ -439,7 +450,8 @@ class RedisStore:
         the outcomes come back in the order of ``ops``."""
         if not ops:
             return []
-        replies = await self._scripts.run_many(self._apply_calls(ops, now))
+        calls, sizes = self._apply_calls(ops, now)
+        replies = _per_op(await self._scripts.run_many(calls), sizes)
         return [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
 
     async def apply_and_fetch(
@@ -454,10 +466,11 @@ class RedisStore:
         """:meth:`apply`, then :meth:`fetch` (``track=False``), the transitions and the
         first queue's claim in one round trip: a worker session settles and claims every
         turn. Each script stays atomic on its own; the claim runs after the transitions."""
-        calls = self._apply_calls(ops, now)
+        calls, sizes = self._apply_calls(ops, now)
         args = self._fetch_args(now, count, worker_id, visibility_override_ms)
         calls.append(("fetch", self._script_keys(queues[0]), args))
-        *replies, claimed = await self._scripts.run_many(calls)
+        *applied, claimed = await self._scripts.run_many(calls)
+        replies = _per_op(applied, sizes)
         outcomes = [self._outcome(op, reply) for op, reply in zip(ops, replies, strict=True)]
         result = FetchResult()
         self._add_claimed(result, queues[0], claimed)
@@ -477,14 +490,34 @@ class RedisStore:
 
     def _apply_calls(
         self, ops: Sequence[WorkerOp], now: int
-    ) -> list[tuple[str, list[str], list[Any]]]:
-        return [(_SCRIPT[type(op)], self._script_keys(op.queue), self._args(op, now)) for op in ops]
+    ) -> tuple[list[tuple[str, list[str], list[Any]]], list[int]]:
+        """The scripts that apply ``ops`` and how many ops each applies (0: one op, its
+        reply as it is; n: a list of n replies). A run of acks of one queue is one call."""
+        calls: list[tuple[str, list[str], list[Any]]] = []
+        sizes: list[int] = []
+        acking: str | None = None  # the queue of the last call when it is an ack call
+        for op in ops:
+            if isinstance(op, AckOp):
+                if op.queue == acking:
+                    calls[-1][2].extend(self._ack_args(op))
+                    sizes[-1] += 1
+                else:
+                    calls.append(("ack", self._script_keys(op.queue), [now, *self._ack_args(op)]))
+                    sizes.append(1)
+                    acking = op.queue
+                continue
+            calls.append((_SCRIPT[type(op)], self._script_keys(op.queue), self._args(op, now)))
+            sizes.append(0)
+            acking = None
+        return calls, sizes
 
-    def _args(self, op: WorkerOp, now: int) -> list[Any]:
+    def _ack_args(self, op: AckOp) -> list[Any]:
+        result = dumps(op.result) if op.has_result else ""
         token, worker = self._opt(op.lease_token), op.worker_id or ""
-        if isinstance(op, AckOp):
-            result = dumps(op.result) if op.has_result else ""
-            return [op.job_id, now, result, token, worker, "" if op.held is None else "1"]
+        return [op.job_id, result, token, worker, "" if op.held is None else "1"]
+
+    def _args(self, op: FailOp | ReleaseOp | BeatOp, now: int) -> list[Any]:
+        token, worker = self._opt(op.lease_token), op.worker_id or ""
         if isinstance(op, FailOp):
             job = op.job
             return [

@@ -17,10 +17,19 @@ from ojs_grpc.events import EventLog
 from ojs_grpc.job_stream import QueueSubscriber, claim_watched
 from ojs_grpc.model import Job, JobState
 from ojs_grpc.service import Claimed, OJSService, Settlement
-from ojs_grpc.store.level4 import set_queue_rate_limit
-from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp
+from ojs_grpc.store.level4 import queue_snapshot, set_queue_rate_limit
+from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp, WorkerOp
 from ojs_grpc.store.scripts import CommandBatch
-from tests.store.test_store_contract import NOW, Q, claim, errs, put
+from tests.store.test_store_contract import (
+    NOW,
+    Q,
+    claim,
+    counts,
+    errs,
+    only,
+    put,
+    seed_active,
+)
 
 
 async def _notifications(store: RedisStore, action: Any) -> list[str]:
@@ -320,3 +329,45 @@ async def test_started_events_held_back_come_before_the_settled_jobs_events(
     events, _ = await svc.events.read()
     assert [e.type for e in events if e.job_id == "a"] == ["job.started", "job.completed"]
     assert await store.client.smembers(store.keys.worker_jobs("w1")) == set()
+
+
+async def test_a_run_of_acks_is_one_script_each_ack_its_own_transition(
+    store: RedisStore,
+) -> None:
+    held = {job_id: await seed_active(store, job_id, now=NOW) for job_id in "abcd"}
+    ops: list[WorkerOp] = [
+        AckOp("a", Q, None, False, held["a"].attempt, "w1", held=held["a"]),
+        AckOp("b", Q, None, False, held["b"].attempt + 1, "w1"),  # stale: refused alone
+        ReleaseOp("c", Q, held["c"].attempt, "w1"),
+        AckOp("d", Q, {"n": 4}, True, held["d"].attempt, "w1"),
+        AckOp("zz", Q, None, False, None, "w1"),
+    ]
+    calls, sizes = store._apply_calls(ops, NOW + 50)
+    assert [name for name, _, _ in calls] == ["ack", "release", "ack"]
+    assert sizes == [2, 0, 2]
+    outcomes = await store.apply(ops, NOW + 50)
+    assert [o.status for o in outcomes] == ["ok", "stale", "ok", "ok", "not_found"]
+    states = {job_id: await store.get(job_id) for job_id in "abcd"}
+    assert {k: j.state if j else None for k, j in states.items()} == {
+        "a": JobState.COMPLETED,
+        "b": JobState.ACTIVE,
+        "c": JobState.AVAILABLE,
+        "d": JobState.COMPLETED,
+    }
+    assert states["d"] is not None and states["d"].result == {"n": 4}
+    # The queue's totals and metrics count the two completions, each with its run time.
+    snap = await queue_snapshot(store, Q, NOW + 50)
+    assert (snap.completed, snap.completed_last_hour, snap.duration_sum_ms) == (2, 2, 100)
+
+
+async def test_a_claim_pops_no_more_than_it_can_take(store: RedisStore) -> None:
+    for job_id in ("x1", "a", "x2", "b", "c", "d"):
+        expires = NOW + 1 if job_id.startswith("x") else None
+        await put(store, job_id, expires_at=expires)
+    result = await store.fetch([Q], 2, "w1", NOW + 10)
+    # The expired jobs ahead were discarded on the way; the rest wait in their order.
+    assert [j.id for j in result.jobs] == ["a", "b"]
+    assert sorted(job_id for _, job_id in result.expired) == ["x1", "x2"]
+    assert await counts(store) == only(available=2, active=2)
+    rest = await store.fetch([Q], 5, "w1", NOW + 10)
+    assert [j.id for j in rest.jobs] == ["c", "d"]

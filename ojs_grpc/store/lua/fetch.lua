@@ -23,42 +23,46 @@ local function rate_blocked(doc)
   end
   return redis.call('ZCARD', K_RATE) >= limit
 end
+-- Popped at most as many at a time as can still be claimed (or skipped): none is left over.
 while #claimed < count and #skipped < 1000 do
-  local popped = redis.call('ZPOPMIN', K_AVAILABLE)
+  local popped = redis.call('ZPOPMIN', K_AVAILABLE, math.min(count - #claimed, 1000 - #skipped))
   if #popped == 0 then break end
-  local id = popped[1]
-  local doc = load(id)
-  if doc and doc.state == 'available' then
-    -- expires_at is a deadline for starting: a job that already ran is not expired.
-    if doc.expires_at and now >= doc.expires_at and doc.attempt == 0 then
-      doc.state = 'discarded'
-      doc.discarded_at = now
-      append_error(id, doc, {code = 'expired', type = 'expired', attempt = 0, occurred_at = now,
-        message = 'expires_at passed before the job started'})
-      save(id, doc)
-      finish(id, now)
-      redis.call('HINCRBY', K_STATS, 'discarded', 1)
-      wf_outbox(id, doc)
-      table.insert(expired, id)
-    elseif rate_blocked(doc) then
-      table.insert(skipped, popped)
-    else
-      doc.state = 'active'
-      doc.attempt = doc.attempt + 1
-      doc.started_at = now
-      if worker ~= '' then doc.worker_id = worker else doc.worker_id = nil end
-      doc.deadline = now + (vis_override or doc.vis_ms)
-      doc.timeout_at = now + doc.timeout_ms
-      save(id, doc)
-      redis.call('ZADD', K_LEASES, lease_end(doc), id)
-      if doc.rl or queue_rate then
-        redis.call('ZADD', K_RATE, now, id .. ':' .. string.format('%d', doc.attempt))
+  for p = 1, #popped, 2 do
+    local id = popped[p]
+    local doc = load(id)
+    if doc and doc.state == 'available' then
+      -- expires_at is a deadline for starting: a job that already ran is not expired.
+      if doc.expires_at and now >= doc.expires_at and doc.attempt == 0 then
+        doc.state = 'discarded'
+        doc.discarded_at = now
+        append_error(id, doc, {code = 'expired', type = 'expired', attempt = 0, occurred_at = now,
+          message = 'expires_at passed before the job started'})
+        save(id, doc)
+        finish(id, now)
+        redis.call('HINCRBY', K_STATS, 'discarded', 1)
+        wf_outbox(id, doc)
+        table.insert(expired, id)
+      elseif rate_blocked(doc) then
+        table.insert(skipped, {id, popped[p + 1]})
+      else
+        doc.state = 'active'
+        doc.attempt = doc.attempt + 1
+        doc.started_at = now
+        if worker ~= '' then doc.worker_id = worker else doc.worker_id = nil end
+        doc.deadline = now + (vis_override or doc.vis_ms)
+        doc.timeout_at = now + doc.timeout_ms
+        local encoded = cjson.encode(doc)
+        redis.call('HSET', K_JOBS, id, encoded)
+        redis.call('ZADD', K_LEASES, lease_end(doc), id)
+        if doc.rl or queue_rate then
+          redis.call('ZADD', K_RATE, now, id .. ':' .. string.format('%d', doc.attempt))
+        end
+        -- Only a job that failed before has an error history, and no job that can still
+        -- be claimed has a result (results are written by ACK, which makes it terminal).
+        local errors = false
+        if doc.has_error then errors = hget_or_false(K_ERRORS, id) end
+        table.insert(claimed, {id, encoded, redis.call('HGET', K_SPEC, id), errors})
       end
-      -- Only a job that failed before has an error history, and no job that can still
-      -- be claimed has a result (results are written by ACK, which makes it terminal).
-      local errors = false
-      if doc.has_error then errors = hget_or_false(K_ERRORS, id) end
-      table.insert(claimed, {id, cjson.encode(doc), redis.call('HGET', K_SPEC, id), errors})
     end
   end
 end
