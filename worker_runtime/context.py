@@ -45,7 +45,8 @@ class JobContext:
                 else None
             )
         self._worker = worker
-        self._cancel = asyncio.Event()
+        self._cancelled = False
+        self._cancel: asyncio.Event | None = None  # made for wait_cancelled only: rarely used
         self.cancel_reason = ""
         self.state: dict[str, Any] = {}
         """Scratch space shared by the middleware and the handler of this attempt."""
@@ -88,15 +89,21 @@ class JobContext:
 
     @property
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancelled
 
     async def wait_cancelled(self) -> None:
+        if self._cancel is None:
+            self._cancel = asyncio.Event()
+            if self._cancelled:
+                self._cancel.set()
         await self._cancel.wait()
 
     def _mark_cancelled(self, reason: str) -> None:
-        if not self._cancel.is_set():
+        if not self._cancelled:
             self.cancel_reason = reason
-            self._cancel.set()
+            self._cancelled = True
+            if self._cancel is not None:
+                self._cancel.set()
 
     async def heartbeat(self) -> None:
         """Extend this job's lease now (the worker also beats on its own timer)."""

@@ -184,6 +184,7 @@ class Worker:
         self.transport_used: str | None = None
         """``session``, ``stream`` or ``fetch`` once consuming."""
         self.handlers: dict[str, Handler] = {}
+        self._async_handlers: dict[Handler, bool] = {}
         self.middlewares: list[Middleware] = []
         self.streaming: bool | None = None
         """True once jobs are pushed (session or StreamJobs), False when polling Fetch."""
@@ -685,7 +686,10 @@ class Worker:
         async def call_handler() -> Any:
             if handler is None:
                 raise HandlerNotFound(f"no handler registered for job type {ctx.type!r}")
-            if inspect.iscoroutinefunction(handler):
+            is_async = self._async_handlers.get(handler)
+            if is_async is None:  # inspect's check, once per handler: it is not cheap
+                is_async = self._async_handlers[handler] = inspect.iscoroutinefunction(handler)
+            if is_async:
                 return await handler(ctx)
             loop = asyncio.get_running_loop()
             run = functools.partial(contextvars.copy_context().run, handler, ctx)

@@ -134,3 +134,19 @@ async def test_a_delivered_message_is_decoded_into_a_job_only_when_read() -> Non
     # A Job (Fetch, StreamJobs) is taken as it is.
     same = JobContext(job, Worker("localhost:1"))
     assert same.job is job and same.args == [7, "s"] and same.timeout == 1.5
+
+
+async def test_wait_cancelled_returns_once_the_job_is_cancelled_before_or_after() -> None:
+    worker = Worker("localhost:1")
+    early = JobContext(job_pb2.Job(id="e", type="t", queue="q"), worker)
+    waiting = asyncio.ensure_future(early.wait_cancelled())
+    await asyncio.sleep(0)
+    assert not waiting.done() and not early.cancelled
+    early._mark_cancelled("timeout")
+    early._mark_cancelled("shutdown")  # the first reason stays
+    await asyncio.wait_for(waiting, 1)
+    assert early.cancelled and early.cancel_reason == "timeout"
+    late = JobContext(job_pb2.Job(id="l", type="t", queue="q"), worker)
+    late._mark_cancelled("cancelled")
+    await asyncio.wait_for(late.wait_cancelled(), 1)
+    assert late.cancelled and late.cancel_reason == "cancelled"
