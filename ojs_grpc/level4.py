@@ -235,12 +235,8 @@ class Level4:
         and no fingerprint checked, so the store inserts them with their index entries
         and their events in one round trip."""
         jobs = [item.job for item in items]
-        async with self.service._event_batch() as (events, pending):
-            for job in jobs:
-                await events.emit(enqueue_event_type(job), job, priority=job.priority)
-            packed = pending.take()
         stored = await self.service.store.enqueue_batch(
-            queue, jobs, now, specs, events=packed, meanwhile=meanwhile
+            queue, jobs, now, specs, events=self.service.enqueue_events, meanwhile=meanwhile
         )
         if isinstance(stored, int):  # a generated id that exists: never in practice
             raise _id_taken(items[stored].job.id, stored if batch else None)

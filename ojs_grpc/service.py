@@ -275,13 +275,14 @@ class OJSService:
         job, spec_json = self.prepare_job(spec)
         event = enqueue_event_type(job)
         if spec.client_id is None:
-            # A generated id: the event rides in the insert's write (one round trip); the
+            # A generated id: the event rides behind the insert (one round trip); the
             # store takes it back if the insert does not happen.
-            async with self._event_batch() as (events, batch):
-                await events.emit(event, job, priority=job.priority)
-                packed = batch.take()
             outcome = await self.store.enqueue(
-                job, job.created_at, check_duplicate=False, spec_json=spec_json, events=packed
+                job,
+                job.created_at,
+                check_duplicate=False,
+                spec_json=spec_json,
+                events=self.enqueue_events,
             )
         else:
             outcome = await self.store.enqueue(
@@ -299,6 +300,15 @@ class OJSService:
         if spec.client_id is not None:
             await self.events.emit(event, stored, priority=stored.priority)
         return stored
+
+    async def enqueue_events(self, jobs: Sequence[Job]) -> list[bytes]:
+        """The enqueue events (``job.enqueued``, ``job.scheduled``, ...) of newly stored
+        ``jobs``, packed for the store to write behind their insert."""
+        async with self._event_batch() as (events, batch):
+            for job in jobs:
+                await events.emit(enqueue_event_type(job), job, priority=job.priority)
+            packed: list[bytes] = batch.take()
+        return packed
 
     def build_job(self, spec: EnqueueSpec) -> Job:
         """Defaults and checks shared by both bindings; raises OJSError."""

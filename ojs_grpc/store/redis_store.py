@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,10 @@ WorkerOp = AckOp | FailOp | ReleaseOp | BeatOp
 _SCRIPT: dict[type, str] = {FailOp: "fail", ReleaseOp: "release", BeatOp: "heartbeat"}
 
 
+# Packed commands (the enqueue events) for jobs as stored: see RedisStore.enqueue_batch.
+EventsOf = Callable[[list[Job]], Awaitable[Sequence[bytes]]]
+
+
 def _per_op(replies: Sequence[Any], sizes: Sequence[int]) -> list[Any]:
     """One reply per op from the replies of :meth:`RedisStore._apply_calls`' calls."""
     out: list[Any] = []
@@ -223,7 +227,7 @@ class RedisStore:
         *,
         check_duplicate: bool,
         spec_json: str | None = None,
-        events: Sequence[bytes] = (),
+        events: EventsOf | None = None,
     ) -> Outcome:
         """Insert ``job`` (state available, scheduled or pending); an available job is
         enqueued at ``now``. ``spec_json``: the job's spec as stored (``dumps`` of
@@ -260,18 +264,19 @@ class RedisStore:
         now: int,
         specs: Sequence[str] | None = None,
         *,
-        events: Sequence[bytes] = (),
+        events: EventsOf | None = None,
         meanwhile: Callable[[list[Job]], object] | None = None,
     ) -> list[Job] | int:
         """Insert new jobs of ``queue`` (distinct ids nobody else can hold: generated,
         not client-chosen; no unique policy), all or nothing, together with their job-id
         index entries in ONE round trip. ``specs``: their encoded specs, when the caller
-        has them. ``events``: packed XADDs to the event stream (the jobs' enqueue
-        events), sent in the same write after the insert, so they follow it; when the
-        insert is refused or fails they are deleted again. Returns the jobs as stored,
-        or the position of a job whose id the queue holds already (then no job was
-        inserted). ``meanwhile`` is called with the jobs as stored while Redis runs the
-        insert (what it makes of them is for a caller whose insert succeeds)."""
+        has them. ``events`` packs XADDs to the event stream (the jobs' enqueue events)
+        for the jobs as stored: they are built while Redis runs the insert and written
+        right behind it on the same connection, so they follow it; when the insert is
+        refused or fails they are deleted again. Returns the jobs as stored, or the
+        position of a job whose id the queue holds already (then no job was inserted).
+        ``meanwhile`` is called with the jobs as stored after that, while Redis still
+        works (what it makes of them is for a caller whose insert succeeds)."""
         args, stored = self._insert_args(jobs, now, specs)
         index_keys = [self.keys.job_queue(job.id) for job in jobs]
         register = self._unregistered(queue)
@@ -283,11 +288,19 @@ class RedisStore:
         keys = self._script_keys(queue)
         commands.append(self._scripts.packed("enqueue", keys, args))
         count = len(commands)
-        riding = events if self._insert_ran else ()
+        # Until an insert has run here the script may need loading (NOSCRIPT): the events
+        # then wait for the insert's outcome.
+        ride = events is not None and self._insert_ran
+
+        async def riding() -> Sequence[bytes]:
+            assert events is not None
+            return await events(stored)
+
         replies = await send_packed(
             self.client,
-            b"".join((*commands, *riding)),
-            count + len(riding),
+            b"".join(commands),
+            count,
+            more=riding if ride else None,
             meanwhile=None if meanwhile is None else lambda: meanwhile(stored),
         )
         *writes, reply = replies[:count]
@@ -314,8 +327,9 @@ class RedisStore:
         self._insert_ran = True
         if register:
             self._registered(queue)
-        if events and not riding:
-            for failed in await send_packed(self.client, b"".join(events), len(events)):
+        if events is not None and not ride:
+            packed = await events(stored)
+            for failed in await send_packed(self.client, b"".join(packed), len(packed)):
                 if isinstance(failed, Exception):
                     raise failed
         return stored

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -106,17 +106,28 @@ def pack(*args: Any) -> bytes:
 
 
 async def send_packed(
-    client: Any, payload: bytes, count: int, *, meanwhile: Callable[[], object] | None = None
+    client: Any,
+    payload: bytes,
+    count: int,
+    *,
+    more: Callable[[], Awaitable[Sequence[bytes]]] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Any]:
     """Send ``count`` packed commands in one write and read their replies, error replies
-    as exception objects (like a redis-py pipeline, without its packing). ``meanwhile`` is
-    called once the write is out, before the replies are read: work the caller can do
-    while Redis runs the commands."""
+    as exception objects (like a redis-py pipeline, without its packing). Once the write
+    is out, while Redis runs the commands: ``more`` makes further packed commands, written
+    at once on the same connection (their replies follow), then ``meanwhile`` is called
+    (work the caller can do before the replies are read)."""
     pool = client.connection_pool
     conn = await pool.get_connection()
     replies: list[Any] = []
     try:
         await conn.send_packed_command(payload)
+        if more is not None:
+            extra = await more()
+            if extra:
+                await conn.send_packed_command(b"".join(extra))
+                count += len(extra)
         if meanwhile is not None:
             meanwhile()
         # One deadline for all the replies: redis-py would arm a timer for each.

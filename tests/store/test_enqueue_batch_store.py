@@ -4,8 +4,8 @@ single enqueues give them."""
 
 from __future__ import annotations
 
-from ojs_grpc.model import JobState
-from ojs_grpc.store.redis_store import RedisStore
+from ojs_grpc.model import Job, JobState
+from ojs_grpc.store.redis_store import EventsOf, RedisStore
 from ojs_grpc.store.scripts import pack
 from tests.store.test_store_contract import HOUR, NOW, Q, counts, get, make_job, only, put, zset
 
@@ -64,17 +64,26 @@ async def _stream(store: RedisStore) -> list[str]:
     return [fields["e"] for _, fields in await store.client.xrange(store.keys.events)]
 
 
+def _events(store: RedisStore, *names: str) -> EventsOf:
+    """An events builder writing one entry per name, each naming the jobs it was given."""
+
+    async def build(jobs: list[Job]) -> list[bytes]:
+        ids = ",".join(job.id for job in jobs)
+        return [pack("XADD", store.keys.events, "*", "e", f"{name}:{ids}") for name in names]
+
+    return build
+
+
 async def test_events_sent_with_an_insert_follow_it(store: RedisStore) -> None:
-    events = [pack("XADD", store.keys.events, "*", "e", name) for name in ("one", "two")]
-    stored = await store.enqueue_batch(Q, [make_job("a")], NOW, events=events)
+    stored = await store.enqueue_batch(Q, [make_job("a")], NOW, events=_events(store, "1", "2"))
     assert isinstance(stored, list) and [job.id for job in stored] == ["a"]
-    assert await _stream(store) == ["one", "two"]
+    assert await _stream(store) == ["1:a", "2:a"]
     assert await counts(store) == only(available=1)
 
 
 async def test_events_sent_with_a_refused_insert_are_taken_back(store: RedisStore) -> None:
     await put(store, "taken")
-    events = [pack("XADD", store.keys.events, "*", "e", "refused")]
+    events = _events(store, "refused")
     assert await store.enqueue_batch(Q, [make_job("taken")], NOW, events=events) == 0
     single = await store.enqueue(make_job("taken"), NOW, check_duplicate=False, events=events)
     assert single.status == "duplicate"
@@ -86,15 +95,14 @@ async def test_events_stay_with_an_insert_that_had_to_load_its_script(
 ) -> None:
     await put(store, "a")
     await store.client.script_flush()  # as a Redis restart would
-    events = [pack("XADD", store.keys.events, "*", "e", "b")]
-    stored = await store.enqueue_batch(Q, [make_job("b")], NOW, events=events)
+    stored = await store.enqueue_batch(Q, [make_job("b")], NOW, events=_events(store, "e"))
     assert isinstance(stored, list)
-    assert await _stream(store) == ["b"]
+    assert await _stream(store) == ["e:b"]
     assert await counts(store) == only(available=2)
 
 
 async def test_meanwhile_gets_the_jobs_as_stored_while_the_insert_runs(store: RedisStore) -> None:
-    seen: list[list[str]] = []
+    seen: list[list[tuple[str, int | None]]] = []
     jobs = [make_job("a"), make_job("s", state=JobState.SCHEDULED, scheduled_at=NOW + HOUR)]
     stored = await store.enqueue_batch(
         Q, jobs, NOW + 3, meanwhile=lambda js: seen.append([(j.id, j.enqueued_at) for j in js])
