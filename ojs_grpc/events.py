@@ -26,7 +26,8 @@ from .clock import Clock
 from .ids import uuid7
 from .model import Job, JobState
 from .store.keys import Keys
-from .store.records import dumps, loads
+from .store.records import dumpb, loads
+from .store.scripts import CommandBatch
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +176,12 @@ class EventLog:
             workflow_id,
             payload,
         ]
-        fields = {ENTRY_FIELD: dumps(entry)}
-        await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
+        value = dumpb(entry)
+        if isinstance(self._client, CommandBatch):  # buffered: nothing to wait for
+            self._client.xadd_entry(self._key, ENTRY_FIELD, value, self._max)
+        else:
+            fields = {ENTRY_FIELD: value}
+            await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
 
     async def read(
         self,

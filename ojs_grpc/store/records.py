@@ -41,13 +41,24 @@ def dumps(value: Any) -> str:
     It writes NaN and infinities as null and refuses what the standard encoder takes
     (integers beyond 64 bits, non-string keys, lone surrogates): output with a null in
     it, or a refusal, is made by the standard encoder instead."""
+    out = _orjson_or_none(value)
+    return _ENCODER.encode(value) if out is None else out.decode()
+
+
+def dumpb(value: Any) -> bytes:
+    """:func:`dumps` as UTF-8 (raising for a lone surrogate, as sending it would), for a
+    value sent to Redis as it is."""
+    out = _orjson_or_none(value)
+    return _ENCODER.encode(value).encode() if out is None else out
+
+
+def _orjson_or_none(value: Any) -> bytes | None:
+    """orjson's encoding of ``value`` when it equals the standard encoder's, else None."""
     try:
         out = orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError is one
-        return _ENCODER.encode(value)
-    if b"null" in out:
-        return _ENCODER.encode(value)
-    return out.decode()
+        return None
+    return None if b"null" in out else out
 
 
 # Digits made zeros, to find 20 in a row (cheaper than a regular expression).

@@ -90,14 +90,11 @@ def _bulk(value: Any) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
-def _xadd_head(name: str, maxlen: int, approximate: bool) -> tuple[int, bytes]:
-    """``XADD name MAXLEN [~] maxlen *``, packed once: the same for every event."""
-    parts = (
-        ("XADD", name, "MAXLEN", "~", maxlen, "*")
-        if approximate
-        else ("XADD", name, "MAXLEN", maxlen, "*")
-    )
-    return len(parts), b"".join(map(_bulk, parts))
+def _entry_head(name: str, maxlen: int, field: str) -> bytes:
+    """``XADD name MAXLEN ~ maxlen * field`` packed once (the same for every event), with
+    the count of the whole command, its value still to come."""
+    parts = ("XADD", name, "MAXLEN", "~", maxlen, "*", field)
+    return b"*%d\r\n%b" % (len(parts) + 1, b"".join(map(_bulk, parts)))
 
 
 def pack(*args: Any) -> bytes:
@@ -157,13 +154,10 @@ class CommandBatch:
         self._client = client
         self._commands: list[bytes] = []
 
-    async def xadd(
-        self, name: str, fields: dict[str, Any], maxlen: int, approximate: bool = True
-    ) -> None:
-        """Buffer an XADD with a MAXLEN cap (``~`` when ``approximate``)."""
-        count, head = _xadd_head(name, maxlen, approximate)
-        pairs = b"".join(_bulk(x) for field_value in fields.items() for x in field_value)
-        self._commands.append(b"*%d\r\n%b%b" % (count + 2 * len(fields), head, pairs))
+    def xadd_entry(self, name: str, field: str, value: bytes, maxlen: int) -> None:
+        """Buffer ``XADD name MAXLEN ~ maxlen * field value`` (one event entry)."""
+        head = _entry_head(name, maxlen, field)
+        self._commands.append(b"%b$%d\r\n%b\r\n" % (head, len(value), value))
 
     def sadd(self, key: str, *members: str) -> None:
         self._commands.append(pack("SADD", key, *members))

@@ -117,11 +117,12 @@ async def test_command_batch_writes_in_order(store: RedisStore) -> None:
     batch.sadd(key, "q\tx", "q\ty")
     batch.srem(key, "q\tx")
     batch.expire(key, 60)
-    await batch.xadd(store.keys.events, {"e": "[1]"}, maxlen=10)
+    batch.xadd_entry(store.keys.events, "e", b"[1]", maxlen=10)
     replies = await batch.execute()
     assert replies[:3] == [2, 1, True] or replies[:3] == [2, 1, 1]
     assert await store.client.smembers(key) == {"q\ty"}
     assert 0 < await store.client.ttl(key) <= 60
+    assert [fields for _, fields in await store.client.xrange(store.keys.events)] == [{"e": "[1]"}]
     assert await batch.execute() == []  # nothing buffered, nothing sent
     batch.sadd(store.keys.events, "x")  # a stream is no set: the error is raised
     with pytest.raises(ResponseError):

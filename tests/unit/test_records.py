@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ojs_grpc.model import OnExhaustion, RetryPolicy
-from ojs_grpc.store.records import _retry_policy, dumps, load_doc, loads
+from ojs_grpc.store.records import _retry_policy, dumpb, dumps, load_doc, loads
 
 STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
@@ -30,6 +30,13 @@ STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 )
 def test_dumps_writes_what_the_standard_encoder_writes(value: Any) -> None:
     assert dumps(value) == STANDARD.encode(value)
+    try:
+        expected = STANDARD.encode(value).encode()
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form: dumpb refuses it too
+        with pytest.raises(UnicodeEncodeError):
+            dumpb(value)
+    else:
+        assert dumpb(value) == expected
 
 
 def test_a_state_document_reads_back_as_written() -> None:
