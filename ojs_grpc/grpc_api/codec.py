@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -143,6 +144,21 @@ def enqueue_spec(
     spec.trace_id = options.trace_id
     if options.HasField("meta"):
         spec.meta = struct_to_py(options.meta)
+    return spec
+
+
+def entry_spec(template: EnqueueSpec, job_type: str, args: Any) -> EnqueueSpec:
+    """:func:`enqueue_spec` of a batch entry whose options are ``template``'s (the batch's
+    defaults, parsed once): its own type and args, its own copies of what can change."""
+    # A copy by the instance dict: dataclasses.replace re-runs __init__ for every entry.
+    spec = EnqueueSpec.__new__(EnqueueSpec)
+    spec.__dict__.update(template.__dict__)
+    spec.type, spec.args = job_type, [value_to_py(v) for v in args]
+    spec.tags = list(template.tags)
+    if template.meta:
+        spec.meta = copy.deepcopy(template.meta)
+    if template.unique is not None:
+        spec.unique = copy.deepcopy(template.unique)
     return spec
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from .._proto.ojs.v1 import job_pb2, queue_pb2
 from ..errors import OJSError
 from ..level4 import Level4, at_index
-from ..model import Job
+from ..model import EnqueueSpec, Job
 from ..service import OJSService
-from .codec import enqueue_spec, job_to_proto
+from .codec import enqueue_spec, entry_spec, job_to_proto
 from .common import Ctx, rpc
 
 
@@ -54,11 +54,16 @@ class Level4Rpcs:
         level4.check_batch_size(len(request.jobs))
         defaults = request.default_options if request.HasField("default_options") else None
         specs = []
+        shared: EnqueueSpec | None = None  # the defaults parsed, for entries without options
         for i, entry in enumerate(request.jobs):
-            own = entry.options if entry.HasField("options") else None
-            options = merged_options(defaults, own)
             try:
-                specs.append(enqueue_spec(entry.type, entry.args, options, f"jobs[{i}]."))
+                if entry.HasField("options"):
+                    options = merged_options(defaults, entry.options)
+                    specs.append(enqueue_spec(entry.type, entry.args, options, f"jobs[{i}]."))
+                    continue
+                if shared is None:
+                    shared = enqueue_spec("", [], defaults, f"jobs[{i}].")
+                specs.append(entry_spec(shared, entry.type, entry.args))
             except OJSError as err:
                 raise at_index(err, i) from None
         return await level4.enqueue_batch(specs, _reply)

@@ -18,7 +18,7 @@ from redis.exceptions import NoScriptError
 from ..model import Job, JobState
 from .keys import Keys
 from .records import dumps, job_from_parts, job_with_doc, new_doc, new_spec
-from .scripts import Scripts, pack, send_packed
+from .scripts import Scripts, pack, pack_sets, send_packed
 
 # How many due jobs one script call promotes or reclaims before yielding.
 BATCH_LIMIT = 500
@@ -282,7 +282,7 @@ class RedisStore:
         register = self._unregistered(queue)
         # The index entries go first on the same connection, so they exist before a
         # worker can fetch the jobs; they live in other cluster slots than the queue.
-        commands = [pack("SET", key, queue) for key in index_keys]
+        commands = pack_sets(index_keys, queue)
         if register:
             commands.append(pack("SADD", self.keys.queues, queue))
         keys = self._script_keys(queue)

@@ -102,6 +102,12 @@ def pack(*args: Any) -> bytes:
     return b"*%d\r\n%b" % (len(args), b"".join(map(_bulk, args)))
 
 
+def pack_sets(keys: Sequence[str], value: str) -> list[bytes]:
+    """``SET key value`` for each of ``keys`` (a batch's job-id index entries)."""
+    tail = _bulk(value)
+    return [b"*3\r\n$3\r\nSET\r\n%b%b" % (_bulk(key), tail) for key in keys]
+
+
 async def send_packed(
     client: Any,
     payload: bytes,

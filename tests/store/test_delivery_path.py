@@ -19,7 +19,7 @@ from ojs_grpc.model import Job, JobState
 from ojs_grpc.service import Claimed, OJSService, Settlement
 from ojs_grpc.store.level4 import queue_snapshot, set_queue_rate_limit
 from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp, WorkerOp
-from ojs_grpc.store.scripts import CommandBatch
+from ojs_grpc.store.scripts import CommandBatch, pack, pack_sets
 from tests.store.test_store_contract import (
     NOW,
     Q,
@@ -109,6 +109,11 @@ async def test_script_batch_survives_flushed_scripts_and_error_replies(
     # The connection the error came back on is still usable, replies in step.
     assert await store.client.ping()
     assert await store.client.get(store.keys.queue(Q).key("stats")) == "not a hash"
+
+
+def test_packed_index_entries_are_plain_sets() -> None:
+    keys = ["ojs:jobq:a", "ojs:jobq:é"]
+    assert pack_sets(keys, "quéue") == [pack("SET", key, "quéue") for key in keys]
 
 
 async def test_command_batch_writes_in_order(store: RedisStore) -> None:

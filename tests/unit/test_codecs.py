@@ -11,6 +11,7 @@ from ojs_grpc._proto.ojs.v1 import job_pb2
 from ojs_grpc.errors import INVALID_PAYLOAD, INVALID_REQUEST, OJSError
 from ojs_grpc.grpc_api.codec import (
     enqueue_spec,
+    entry_spec,
     failure_report,
     job_to_proto,
     py_to_value,
@@ -528,6 +529,26 @@ def test_enqueue_spec_reads_every_option() -> None:
     assert isinstance(spec.meta["n"], int)
     assert spec.unique == {"keys": ["type", "args"], "period_ms": 60_000, "on_conflict": "ignore"}
     assert spec.retry is None  # max_attempts alone is resolved by the service
+
+
+def test_entry_spec_equals_enqueue_spec_and_owns_what_can_change() -> None:
+    options = job_pb2.EnqueueOptions(queue="emails", priority=3, trace_id="tr")
+    options.timeout.FromMilliseconds(2_500)
+    options.tags.extend(["a"])
+    options.meta.update({"n": {"deep": [1]}})
+    options.unique.key.extend(["args"])
+    options.retry.max_attempts = 4
+    shared = enqueue_spec("", [], options, "jobs[0].")
+    one = entry_spec(shared, "t.one", values(1))
+    two = entry_spec(shared, "t.two", values("x", {"k": 2}))
+    assert one == enqueue_spec("t.one", values(1), options)
+    assert two == enqueue_spec("t.two", values("x", {"k": 2}), options)
+    one.tags.append("b")
+    one.meta["n"]["deep"].append(2)
+    assert one.unique is not None
+    one.unique["keys"].append("type")
+    assert (two.tags, two.meta, two.unique) == (["a"], {"n": {"deep": [1]}}, shared.unique)
+    assert shared.unique == {"keys": ["args"], "on_conflict": "reject"}
 
 
 def test_enqueue_spec_empty_retry_message_takes_defaults_but_literal_jitter() -> None:
