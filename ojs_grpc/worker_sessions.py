@@ -44,7 +44,7 @@ from . import __version__
 from ._proto.ojs.v1 import worker_pb2
 from ._proto.ojsgrpc.worker.v1 import worker_stream_pb2 as ws
 from .errors import invalid
-from .grpc_api.codec import STATE_TO_PROTO, failure_report, job_to_proto, set_ts
+from .grpc_api.codec import STATE_TO_PROTO, JobWriter, failure_report, set_ts
 from .grpc_api.common import DIRECTIVE_TO_PROTO
 from .ids import uuid7
 from .job_stream import (
@@ -267,11 +267,12 @@ class WorkerSessions:
 
     def _deliver(self, s: _Session, jobs: list[Job], out: list[ws.ConnectResponse]) -> None:
         size = out[-1].ByteSize()
+        writer = JobWriter()
         for job in jobs:
             s.credit -= 1
             s.inflight[job.id] = job
             delivery = ws.Delivery(lease_token=str(job.attempt))
-            job_to_proto(job, delivery.job)
+            writer.write(job, delivery.job)
             if job.lease_end is not None:
                 set_ts(delivery.lease_deadline, job.lease_end)
             delivery_size = delivery.ByteSize()

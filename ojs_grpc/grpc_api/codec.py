@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from google.protobuf import duration_pb2, timestamp_pb2
@@ -226,6 +227,66 @@ def error_to_proto(entry: dict[str, Any], out: job_pb2.JobError) -> None:
         out.backtrace = "\n".join(backtrace) if isinstance(backtrace, list) else str(backtrace)
     if isinstance(entry.get("details"), dict):
         py_to_struct(entry["details"], out.details)
+
+
+class JobWriter:
+    """:func:`job_to_proto` for a run of jobs (a batch's reply, a session's deliveries):
+    what consecutive jobs share (queue, options, state and times) is encoded once and
+    merged into each message; only the id, type and args are set per job."""
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self._shared = b""
+
+    def write(self, job: Job, msg: job_pb2.Job) -> None:
+        key = _shared_fields(job)
+        if key is None:
+            job_to_proto(job, msg)
+            return
+        if key != self._key:
+            template = job_to_proto(job)
+            for name in ("id", "type", "args"):
+                template.ClearField(name)
+            self._key, self._shared = key, template.SerializeToString()
+        msg.MergeFromString(self._shared)
+        msg.id = job.id
+        msg.type = job.type
+        for arg in job.args:
+            py_to_value(arg, msg.args.add())
+
+
+def jobs_to_proto(jobs: Iterable[Job], out: Any) -> None:
+    """:func:`job_to_proto` of each of ``jobs`` into ``out.add()`` (a repeated Job field),
+    by one :class:`JobWriter`."""
+    writer = JobWriter()
+    for job in jobs:
+        writer.write(job, out.add())
+
+
+def _shared_fields(job: Job) -> tuple[Any, ...] | None:
+    """Every field :func:`job_to_proto` writes but the id, type and args; None for a job
+    with a result, errors, meta or a unique policy (written per job)."""
+    if job.meta or job.unique is not None or job.has_result or job.errors:
+        return None
+    return (
+        job.queue,
+        job.state,
+        job.priority,
+        job.attempt,
+        job.max_attempts,
+        job.retry,
+        job.created_at,
+        job.enqueued_at,
+        job.scheduled_at,
+        job.started_at,
+        job.expires_at,
+        job.completed_at,
+        job.timeout_ms,
+        job.visibility_timeout_ms,
+        tuple(job.tags),
+        job.trace_id,
+        job.workflow_id,
+    )
 
 
 def job_to_proto(job: Job, out: job_pb2.Job | None = None) -> job_pb2.Job:

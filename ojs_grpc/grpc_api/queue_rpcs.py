@@ -11,7 +11,7 @@ from ..errors import OJSError
 from ..level4 import Level4, at_index
 from ..model import EnqueueSpec, Job
 from ..service import OJSService
-from .codec import enqueue_spec, entry_spec, job_to_proto
+from .codec import enqueue_spec, entry_spec, jobs_to_proto
 from .common import Ctx, rpc
 
 
@@ -38,8 +38,7 @@ def merged_options(
 
 def _reply(jobs: list[Job]) -> job_pb2.EnqueueBatchResponse:
     resp = job_pb2.EnqueueBatchResponse(count=len(jobs))
-    for job in jobs:
-        job_to_proto(job, resp.jobs.add())
+    jobs_to_proto(jobs, resp.jobs)
     return resp
 
 

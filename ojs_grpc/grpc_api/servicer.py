@@ -19,7 +19,14 @@ from ..events import GRPC_TO_LOG_TYPE, LOG_TO_GRPC_TYPE, EventFilter, is_cursor
 from ..job_stream import JobStreams
 from ..service import OJSService
 from ..values import py_to_struct, struct_to_py
-from .codec import enqueue_spec, failure_report, job_to_proto, set_ts
+from .codec import (
+    JobWriter,
+    enqueue_spec,
+    failure_report,
+    job_to_proto,
+    jobs_to_proto,
+    set_ts,
+)
 from .common import (
     DIRECTIVE_TO_PROTO,
     REQUEST_ID_KEY,
@@ -111,8 +118,7 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
     ) -> worker_pb2.FetchResponse:
         jobs = await self.service.fetch(list(request.queues), request.count, request.worker_id)
         resp = worker_pb2.FetchResponse()
-        for job in jobs:
-            job_to_proto(job, resp.jobs.add())
+        jobs_to_proto(jobs, resp.jobs)
         return resp
 
     @rpc
@@ -193,8 +199,7 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
         offset = _offset(request.cursor)
         jobs, total = await self.service.list_dead_letter(request.queue or None, offset, limit)
         resp = queue_pb2.ListDeadLetterResponse(total_count=total)
-        for job in jobs:
-            job_to_proto(job, resp.jobs.add())
+        jobs_to_proto(jobs, resp.jobs)
         if offset + len(jobs) < total:
             resp.next_cursor = str(offset + len(jobs))
         return resp
@@ -228,8 +233,11 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
                 # Headers go out once the stream is subscribed: a client that has them
                 # knows every later enqueue on its queues will reach it.
                 await context.send_initial_metadata(response_headers(request_id))
+                writer = JobWriter()
                 async for job in jobs:
-                    yield job_to_proto(job)
+                    msg = job_pb2.Job()
+                    writer.write(job, msg)
+                    yield msg
         except OJSError as err:
             await context.abort_with_status(to_status(err, request_id))
         except RedisError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from ojs_grpc.grpc_api.codec import (
     entry_spec,
     failure_report,
     job_to_proto,
+    jobs_to_proto,
     py_to_value,
     struct_to_py,
     ts_ms,
@@ -696,6 +698,63 @@ def test_job_to_proto_leaves_unset_timestamps_unset() -> None:
         True,
         "discard",
     )
+
+
+# One change per Job field: jobs_to_proto must encode each exactly as job_to_proto does.
+FIELD_CHANGES: dict[str, dict[str, Any]] = {
+    "id": {"id": "01900000-0000-7000-8000-000000000001"},
+    "type": {"type": "t.other"},
+    "queue": {"queue": "q2"},
+    "args": {"args": [1, {"k": None}]},
+    "state": {"state": JobState.ACTIVE},
+    "priority": {"priority": 5},
+    "attempt": {"attempt": 2},
+    "max_attempts": {"max_attempts": 7},
+    "retry": {"retry": RetryPolicy(max_attempts=7)},
+    "created_at": {"created_at": NOW + 1},
+    "meta": {"meta": {"m": 1}},
+    "tags": {"tags": ["x", "y"]},
+    "trace_id": {"trace_id": "tr"},
+    "extra": {"extra": {"e": 1}},
+    "unique": {"unique": {"keys": ["type"]}},
+    "timeout_ms": {"timeout_ms": 5_000},
+    "visibility_timeout_ms": {"visibility_timeout_ms": 6_000},
+    "enqueued_at": {"enqueued_at": NOW + 2},
+    "scheduled_at": {"scheduled_at": NOW + 3},
+    "scheduled_at_text": {"scheduled_at_text": "later"},
+    "expires_at": {"expires_at": NOW + 4},
+    "expires_at_text": {"expires_at_text": "soon"},
+    "started_at": {"started_at": NOW + 5},
+    "completed_at": {"completed_at": NOW + 6},
+    "cancelled_at": {"cancelled_at": NOW + 7},
+    "discarded_at": {"discarded_at": NOW + 8},
+    "deadline": {"deadline": NOW + 9},
+    "timeout_at": {"timeout_at": NOW + 10},
+    "worker_id": {"worker_id": "w"},
+    "has_result": {"has_result": True, "result": 4},
+    "result": {"has_result": True, "result": {"r": [1]}},
+    "errors": {"errors": [{"code": "x", "message": "m", "attempt": 1}], "has_error": True},
+    "has_error": {"has_error": True},
+    "retry_delay_ms": {"retry_delay_ms": 5},
+    "next_attempt_at": {"next_attempt_at": NOW + 11},
+    "dead": {"dead": True},
+    "workflow_id": {"workflow_id": "wf"},
+    "rate_limit_per_s": {"rate_limit_per_s": 3},
+    "parent_results": {"parent_results": [1]},
+}
+
+
+def test_jobs_to_proto_encodes_every_job_as_job_to_proto_does() -> None:
+    assert set(FIELD_CHANGES) == {f.name for f in dataclasses.fields(Job)}  # a new field: add it
+    base = make_job()
+    jobs = [base, base.copy(id="01900000-0000-7000-8000-000000000002")]
+    for changes in FIELD_CHANGES.values():
+        jobs += [base.copy(**changes), base]  # each change, then back: the shared part moves
+    resp = job_pb2.EnqueueBatchResponse()
+    jobs_to_proto(jobs, resp.jobs)
+    assert [m.SerializeToString() for m in resp.jobs] == [
+        job_to_proto(job).SerializeToString() for job in jobs
+    ]
 
 
 def test_job_to_proto_cancelled_has_no_completed_at() -> None:
