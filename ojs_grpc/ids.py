@@ -14,21 +14,23 @@ UUID7_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 # and os.urandom per id was a system call on every event of the hot path.
 _rng = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _rng.seed(os.urandom(32)))
-_VERSION_VARIANT = (0x7 << 76) | (0b10 << 62)
+# The text up to the version digit, for the last millisecond seen: ids made in the same
+# millisecond share it (one tuple, so a thread never reads half of an update).
+_prefix: tuple[int, str] = (-1, "")
 
 
 def uuid7(now_ms: int | None = None) -> str:
     """A new lowercase UUIDv7 string: 48-bit ms timestamp, version 7, 74 random bits."""
-    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    rand = _rng.getrandbits(74)
-    value = (
-        ((ms & 0xFFFF_FFFF_FFFF) << 80)
-        | _VERSION_VARIANT
-        | ((rand >> 62) << 64)
-        | (rand & 0x3FFF_FFFF_FFFF_FFFF)
-    )
-    h = f"{value:032x}"
-    return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    global _prefix
+    ms = (time.time_ns() // 1_000_000 if now_ms is None else now_ms) & 0xFFFF_FFFF_FFFF
+    at, prefix = _prefix
+    if at != ms:
+        h = f"{ms:012x}"
+        prefix = f"{h[:8]}-{h[8:]}-7"
+        _prefix = (ms, prefix)
+    # 76 random bits: 12 (rand_a), then the variant's 2 set to 10, then 62 (rand_b).
+    r = f"{_rng.getrandbits(76) & ~(1 << 62) | (1 << 63):019x}"
+    return f"{prefix}{r[:3]}-{r[3:7]}-{r[7:]}"
 
 
 def is_uuid7(value: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 from ojs_grpc.ids import is_uuid7, uuid7
 
@@ -33,3 +34,14 @@ def test_forked_processes_make_different_ids() -> None:
     assert len(first) == len(second) == len(mine) == 500
     assert not (first & second) and not (first & mine) and not (second & mine)
     assert all(is_uuid7(v) for v in first | second | mine)
+
+
+def test_uuid7_carries_its_millisecond_version_and_variant() -> None:
+    for ms in (0, MS, MS + 1, 2**48 - 1):
+        ids = [uuid7(ms) for _ in range(200)]
+        assert len(set(ids)) == 200
+        for text in ids:
+            value = uuid.UUID(text)
+            assert is_uuid7(text) and str(value) == text
+            assert (value.version, value.variant) == (7, uuid.RFC_4122)
+            assert value.int >> 80 == ms
