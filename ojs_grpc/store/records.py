@@ -121,7 +121,7 @@ def new_doc(job: Job) -> dict[str, Any]:
 def new_spec(job: Job) -> dict[str, Any]:
     """The spec of a job about to be inserted: the client's envelope, never read by a
     script."""
-    spec: dict[str, Any] = {"type": job.type, "args": job.args, "retry": job.retry.to_dict()}
+    spec: dict[str, Any] = {"type": job.type, "args": job.args, "retry": _retry_dict(job.retry)}
     if job.meta:
         spec["meta"] = job.meta
     if job.tags:
@@ -141,6 +141,13 @@ def new_spec(job: Job) -> dict[str, Any]:
     if job.parent_results is not None:
         spec["parent_results"] = job.parent_results
     return spec
+
+
+@functools.lru_cache(maxsize=1024)
+def _retry_dict(policy: RetryPolicy) -> dict[str, Any]:
+    """``policy.to_dict()``, once per distinct policy: shared by the specs that hold it,
+    which are only ever encoded, never changed."""
+    return policy.to_dict()
 
 
 def _retry_policy(d: dict[str, Any]) -> RetryPolicy:
