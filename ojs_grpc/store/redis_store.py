@@ -290,17 +290,12 @@ class RedisStore:
         count = len(commands)
         # Until an insert has run here the script may need loading (NOSCRIPT): the events
         # then wait for the insert's outcome.
-        ride = events is not None and self._insert_ran
-
-        async def riding() -> Sequence[bytes]:
-            assert events is not None
-            return await events(stored)
-
+        riding = events if self._insert_ran else None
         replies = await send_packed(
             self.client,
             b"".join(commands),
             count,
-            more=riding if ride else None,
+            more=None if riding is None else lambda: riding(stored),
             meanwhile=None if meanwhile is None else lambda: meanwhile(stored),
         )
         *writes, reply = replies[:count]
@@ -327,7 +322,7 @@ class RedisStore:
         self._insert_ran = True
         if register:
             self._registered(queue)
-        if events is not None and not ride:
+        if events is not None and riding is None:
             packed = await events(stored)
             for failed in await send_packed(self.client, b"".join(packed), len(packed)):
                 if isinstance(failed, Exception):
