@@ -51,10 +51,11 @@ BIN = Path(PY).parent
 ARQ_PY = REPO / "bench" / ".venv-peers-arq" / "bin" / "python"
 OJS_RUNTIME = "ojs-grpc (Client + worker runtime)"
 OJS_RAW = "ojs-grpc (raw ojs.v1 stubs)"
-# Jobs in flight per worker process for async no-op handlers on 2 cores: measured 8.7k
-# jobs/s at 32, 11.0k at 128, 12.3k at 256 (a window of 32 made gateway and worker
-# ping-pong batches of ~30 jobs).
-OJS_CONCURRENCY = 256
+# Jobs in flight per worker process for async no-op handlers on 2 cores: bench.runtime at
+# f066a67, 2 processes on the session: 15,887 jobs/s at 256, 18,768 at 128 (a window of
+# 256 comes back as one message of 256 acks, and the session works it in one turn while
+# the worker idles; at 1fe4cc9: 8.7k at 32, 11.0k at 128, 12.3k at 256).
+OJS_CONCURRENCY = 128
 ENQUEUE_MODES = {"seq": "sequential", "concurrent": "64 concurrent", "bulk": "bulk"}
 
 
