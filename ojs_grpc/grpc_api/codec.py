@@ -238,11 +238,12 @@ class JobWriter:
         self._key: tuple[Any, ...] | None = None
         self._shared = b""
 
-    def write(self, job: Job, msg: job_pb2.Job) -> None:
+    def write(self, job: Job, out: job_pb2.Job | None = None) -> job_pb2.Job:
+        """``job`` into ``out`` (a new message when None), as :func:`job_to_proto`."""
         key = _shared_fields(job)
         if key is None:
-            job_to_proto(job, msg)
-            return
+            return job_to_proto(job, out)
+        msg = out if out is not None else job_pb2.Job()
         if key != self._key:
             template = job_to_proto(job)
             for name in ("id", "type", "args"):
@@ -253,6 +254,7 @@ class JobWriter:
         msg.type = job.type
         for arg in job.args:
             py_to_value(arg, msg.args.add())
+        return msg
 
 
 def jobs_to_proto(jobs: Iterable[Job], out: Any) -> None:

@@ -235,9 +235,7 @@ class OJSServicer(WorkflowRpcs, Level4Rpcs, CronRpcs, service_pb2_grpc.OJSServic
                 await context.send_initial_metadata(response_headers(request_id))
                 writer = JobWriter()
                 async for job in jobs:
-                    msg = job_pb2.Job()
-                    writer.write(job, msg)
-                    yield msg
+                    yield writer.write(job)
         except OJSError as err:
             await context.abort_with_status(to_status(err, request_id))
         except RedisError as exc:

@@ -36,8 +36,11 @@ local function load(id)
   return cjson.decode(raw)
 end
 
+-- Returns the stored text, for a reply that carries the document too.
 local function save(id, doc)
-  redis.call('HSET', K_JOBS, id, cjson.encode(doc))
+  local encoded = cjson.encode(doc)
+  redis.call('HSET', K_JOBS, id, encoded)
+  return encoded
 end
 
 local function make_available(id, doc, now)

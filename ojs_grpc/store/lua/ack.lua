@@ -21,8 +21,7 @@ for at = 2, #ARGV, FIELDS do
     doc.has_error = nil
     doc.next_attempt_at = nil
     if result ~= '' then redis.call('HSET', K_RESULT, id, result) end
-    local encoded = cjson.encode(doc)
-    redis.call('HSET', K_JOBS, id, encoded)
+    local encoded = save(id, doc)
     finish(id, now)
     wf_outbox(id, doc)
     completed = completed + 1

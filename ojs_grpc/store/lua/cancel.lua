@@ -12,8 +12,8 @@ doc.timeout_at = nil
 doc.next_attempt_at = nil
 doc.state = 'cancelled'
 doc.cancelled_at = now
-save(id, doc)
+local encoded = save(id, doc)
 finish(id, now)
 wf_outbox(id, doc)
-return {'ok', prev, cjson.encode(doc), redis.call('HGET', K_SPEC, id),
+return {'ok', prev, encoded, redis.call('HGET', K_SPEC, id),
   hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}

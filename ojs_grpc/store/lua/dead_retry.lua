@@ -17,6 +17,5 @@ doc.worker_id = nil
 doc.retry_delay_ms = nil
 doc.next_attempt_at = nil
 make_available(id, doc, now)
-save(id, doc)
-return {'ok', cjson.encode(doc), redis.call('HGET', K_SPEC, id),
+return {'ok', save(id, doc), redis.call('HGET', K_SPEC, id),
   hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}

@@ -51,8 +51,7 @@ while #claimed < count and #skipped < 1000 do
         if worker ~= '' then doc.worker_id = worker else doc.worker_id = nil end
         doc.deadline = now + (vis_override or doc.vis_ms)
         doc.timeout_at = now + doc.timeout_ms
-        local encoded = cjson.encode(doc)
-        redis.call('HSET', K_JOBS, id, encoded)
+        local encoded = save(id, doc)
         redis.call('ZADD', K_LEASES, lease_end(doc), id)
         if doc.rl or queue_rate then
           redis.call('ZADD', K_RATE, now, id .. ':' .. string.format('%d', doc.attempt))

@@ -10,6 +10,5 @@ redis.call('ZREM', K_RATE, id .. ':' .. string.format('%d', doc.attempt))
 clear_lease(id, doc)
 doc.attempt = doc.attempt - 1
 make_available(id, doc, now)
-save(id, doc)
-return {'ok', cjson.encode(doc), redis.call('HGET', K_SPEC, id),
+return {'ok', save(id, doc), redis.call('HGET', K_SPEC, id),
   hget_or_false(K_ERRORS, id), hget_or_false(K_RESULT, id)}
