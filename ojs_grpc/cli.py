@@ -148,6 +148,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 async def serve(settings: Settings, workers: str | None = None, worker_processes: int = 2) -> None:
     from .fleet import Fleet
+    from .gc_policy import tune_for_server
     from .server import Gateway, describe_store
 
     gateway = Gateway(settings)
@@ -167,6 +168,7 @@ async def serve(settings: Settings, workers: str | None = None, worker_processes
     if workers:
         fleet = Fleet(workers, gateway.grpc_port, worker_processes, settings.shutdown_grace_s)
         await fleet.start()
+    tune_for_server()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from ojs_grpc.gc_policy import tune_for_server
+
 from .context import JobContext
 from .worker import SHUTDOWN, Next, Worker
 
@@ -276,6 +278,7 @@ def child_main(opts: Options, index: int, events: Any) -> None:
         loop.add_signal_handler(signal.SIGINT, stop, 0.0)
         loop.add_signal_handler(signal.SIGTSTP, quiet)
         reporter = asyncio.ensure_future(stats.report()) if opts.stats_interval > 0 else None
+        tune_for_server()
         started = asyncio.ensure_future(worker.start())
         ready = asyncio.ensure_future(worker.wait_ready())
         await asyncio.wait([started, ready], return_when=asyncio.FIRST_COMPLETED)
