@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,10 +24,21 @@ MAX_TYPE_LEN = 255
 MAX_QUEUE_LEN = 128
 
 
+# A producer uses a handful of types and queues: each name is matched once, not per job.
+@functools.lru_cache(maxsize=4096)
+def _type_ok(value: str) -> bool:
+    return len(value) <= MAX_TYPE_LEN and TYPE_RE.fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _queue_ok(value: str) -> bool:
+    return len(value) <= MAX_QUEUE_LEN and QUEUE_RE.fullmatch(value) is not None
+
+
 def check_type(value: Any, path: str = "type") -> str:
     if not isinstance(value, str) or not value:
         raise invalid(path, f"'{path}' is required and must be a non-empty string")
-    if len(value) > MAX_TYPE_LEN or not TYPE_RE.fullmatch(value):
+    if not _type_ok(value):
         raise invalid(
             path,
             f"'{path}' {value!r} must be dot-separated segments matching [a-z][a-z0-9_-]* "
@@ -38,7 +50,7 @@ def check_type(value: Any, path: str = "type") -> str:
 def check_queue(value: Any, path: str = "queue") -> str:
     if not isinstance(value, str) or not value:
         raise invalid(path, f"'{path}' must be a non-empty string")
-    if len(value) > MAX_QUEUE_LEN or not QUEUE_RE.fullmatch(value):
+    if not _queue_ok(value):
         raise invalid(
             path,
             f"'{path}' {value!r} must match [a-z0-9][a-z0-9-.]* "
