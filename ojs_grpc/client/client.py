@@ -76,6 +76,7 @@ _OPTION_KEYS = frozenset(
         "max_attempts",
     }
 )
+_TYPE_AND_ARGS = frozenset({"type", "args"})
 # Job states by wire value, and the retry policies decoded lately by their encoding: a
 # batch reply carries hundreds of jobs that mostly share one policy.
 _STATE_NAMES = {v: k.removeprefix("JOB_STATE_").lower() for k, v in job_pb2.JobState.items()}
@@ -183,6 +184,8 @@ def split_spec(spec: JobSpec, where: str = "job") -> tuple[str, list[Any], dict[
     if not isinstance(job_type, str) or not job_type:
         raise ValueError(f"{where} needs a 'type'")
     args = list(spec.get("args") or [])
+    if spec.keys() <= _TYPE_AND_ARGS:  # the common spec: nothing more to sort out
+        return job_type, args, {}
     options: dict[str, Any] = {k: v for k, v in spec.items() if k in _OPTION_KEYS}
     options.update(spec.get("options") or {})
     unknown = set(spec) - _OPTION_KEYS - {"type", "args", "options"}
