@@ -78,6 +78,9 @@ class Maintenance:
         self._stopping = False
         # When the loop's next pass is planned (clock ms); None while a pass runs.
         self._planned_at: int | None = None
+        # The earliest time a wake-up asked for while a pass ran (the pass may have
+        # looked already): the next pass comes no later than that.
+        self._asked_at: int | None = None
         self._last_purge = 0
         # Set by the gateway: drains workflow outboxes and repairs interrupted workflows.
         self.workflows: WorkflowEngine | None = None
@@ -85,10 +88,17 @@ class Maintenance:
     def wake(self, at_ms: int | None = None) -> None:
         """Something may be due sooner than the loop planned: look again now. ``at_ms``:
         when it is due; a time the planned pass reaches first wakes nothing (a claim's
-        lease, due in seconds, costs no extra pass over every queue)."""
+        lease, due in seconds, costs no extra pass over every queue), and one given while
+        a pass runs plans the next pass for then at the latest (under load claims come
+        during every pass, and each used to start another pass at once)."""
         planned = self._planned_at
-        if at_ms is not None and planned is not None and at_ms >= planned:
-            return
+        if at_ms is not None:
+            if planned is None:
+                asked = self._asked_at
+                self._asked_at = at_ms if asked is None else min(asked, at_ms)
+                return
+            if at_ms >= planned:
+                return
         self._wake.set()
 
     def stop(self) -> None:
@@ -97,13 +107,16 @@ class Maintenance:
 
     async def run(self) -> None:
         while not self._stopping:
-            self._planned_at = None  # a wake-up during the pass makes another pass
+            self._planned_at = None  # wake-ups during the pass: see wake()
+            self._asked_at = None
             self._wake.clear()
             try:
                 next_at = await self.run_once()
             except Exception:  # keep the loop alive through backend hiccups
                 log.exception("maintenance pass failed")
                 next_at = self.clock.now_ms() + 1000
+            if self._asked_at is not None:
+                next_at = min(next_at, self._asked_at)
             now = self.clock.now_ms()
             delay_ms = min(max(0, next_at - now), self.settings.max_idle_ms)
             self._planned_at = now + delay_ms
@@ -115,7 +128,8 @@ class Maintenance:
         now = self.clock.now_ms()
         next_at = now + self.settings.max_idle_ms
         purge = now - self._last_purge >= PURGE_EVERY_MS
-        for queue in sorted(await self.store.queues()):
+        queues = sorted(await self.store.queues())
+        for queue in queues:
             tick = await self.store.tick(queue, now)
             for job_id in tick.expired_leases:
                 await self._reclaim(queue, job_id, now)
@@ -129,9 +143,7 @@ class Maintenance:
                     now - self.settings.dead_retention_ms,
                     self.settings.dead_max_per_queue,
                 )
-        if self.workflows is not None and await self.workflows.maintenance_pass(
-            sorted(await self.store.queues())
-        ):
+        if self.workflows is not None and await self.workflows.maintenance_pass(queues):
             next_at = now  # more workflow work waiting: come back at once
         if purge:
             self._last_purge = now

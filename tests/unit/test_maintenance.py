@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from ojs_grpc.backoff import FailOutcome
@@ -121,6 +123,39 @@ async def test_a_wake_up_for_what_the_planned_pass_reaches_first_is_dropped(
     maintenance.wake()  # when is not known: look now
     assert maintenance._wake.is_set()
     maintenance._wake.clear()
-    maintenance._planned_at = None  # a pass is running: it may have looked already
-    maintenance.wake(NOW + 30_000)
-    assert maintenance._wake.is_set()
+
+
+@pytest.mark.parametrize("store", ["embedded"], indirect=True)
+async def test_a_wake_up_during_a_pass_plans_the_next_one_for_its_time(store: RedisStore) -> None:
+    clock = ManualClock(NOW)
+    maintenance = Maintenance(
+        store, EventLog(store.client, store.keys, clock), clock, Settings(max_idle_ms=600_000)
+    )
+    passes = 0
+    asleep = asyncio.Event()
+
+    async def one_pass() -> int:
+        nonlocal passes
+        passes += 1
+        if passes == 1:  # claims made while the pass runs: it may have looked already
+            maintenance.wake(NOW + 5_000)
+            maintenance.wake(NOW + 3_000)
+        elif passes == 2:  # the time of a wake-up is not known: look again at once
+            maintenance.wake()
+        else:
+            asleep.set()
+        return NOW + 250_000
+
+    maintenance.run_once = one_pass  # type: ignore[method-assign]
+    loop = asyncio.ensure_future(maintenance.run())
+    try:
+        await asyncio.sleep(0.05)
+        # The first pass's wake-ups did not start another pass at once: the loop sleeps
+        # until the earliest time they named, before what the pass itself found.
+        assert passes == 1 and maintenance._planned_at == NOW + 3_000
+        maintenance.wake()  # pass 2, which is woken again while it runs: pass 3
+        await asyncio.wait_for(asleep.wait(), 5)
+        assert passes == 3
+    finally:
+        maintenance.stop()
+        await asyncio.wait_for(loop, 5)
