@@ -22,6 +22,9 @@ from .scripts import Scripts, pack, pack_sets, send_packed
 
 # How many due jobs one script call promotes or reclaims before yielding.
 BATCH_LIMIT = 500
+# Acks one ack.lua call applies at most: Redis runs nothing else while a script runs
+# (~8 us an ack), so a worker's window of acks goes as calls of about a millisecond.
+ACKS_PER_CALL = 128
 # Queues whose script keys are kept built at most.
 MAX_KEY_LISTS = 4096
 # How long an enqueue trusts that its queue is in the set of queues (seconds).
@@ -501,13 +504,14 @@ class RedisStore:
         self, ops: Sequence[WorkerOp], now: int
     ) -> tuple[list[tuple[str, list[str], list[Any]]], list[int]]:
         """The scripts that apply ``ops`` and how many ops each applies (0: one op, its
-        reply as it is; n: a list of n replies). A run of acks of one queue is one call."""
+        reply as it is; n: a list of n replies). A run of acks of one queue is one call
+        (of at most ``ACKS_PER_CALL``)."""
         calls: list[tuple[str, list[str], list[Any]]] = []
         sizes: list[int] = []
         acking: str | None = None  # the queue of the last call when it is an ack call
         for op in ops:
             if isinstance(op, AckOp):
-                if op.queue == acking:
+                if op.queue == acking and sizes[-1] < ACKS_PER_CALL:
                     calls[-1][2].extend(self._ack_args(op))
                     sizes[-1] += 1
                 else:

@@ -18,7 +18,7 @@ from ojs_grpc.job_stream import QueueSubscriber, claim_watched
 from ojs_grpc.model import Job, JobState
 from ojs_grpc.service import Claimed, OJSService, Settlement
 from ojs_grpc.store.level4 import queue_snapshot, set_queue_rate_limit
-from ojs_grpc.store.redis_store import AckOp, RedisStore, ReleaseOp, WorkerOp
+from ojs_grpc.store.redis_store import ACKS_PER_CALL, AckOp, RedisStore, ReleaseOp, WorkerOp
 from ojs_grpc.store.scripts import CommandBatch, pack, pack_sets
 from tests.store.test_store_contract import (
     NOW,
@@ -364,6 +364,16 @@ async def test_a_run_of_acks_is_one_script_each_ack_its_own_transition(
     # The queue's totals and metrics count the two completions, each with its run time.
     snap = await queue_snapshot(store, Q, NOW + 50)
     assert (snap.completed, snap.completed_last_hour, snap.duration_sum_ms) == (2, 2, 100)
+
+
+def test_a_long_run_of_acks_is_split_so_no_script_holds_redis_long(store: RedisStore) -> None:
+    ops: list[WorkerOp] = [
+        AckOp(f"j{i}", Q, None, False, 1, "w1") for i in range(2 * ACKS_PER_CALL + 1)
+    ]
+    calls, sizes = store._apply_calls(ops, NOW)
+    assert [name for name, _, _ in calls] == ["ack"] * 3
+    assert sizes == [ACKS_PER_CALL, ACKS_PER_CALL, 1]
+    assert [len(args) for _, _, args in calls] == [1 + 5 * n for n in sizes]
 
 
 async def test_a_claim_pops_no_more_than_it_can_take(store: RedisStore) -> None:
