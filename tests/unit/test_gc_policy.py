@@ -23,16 +23,4 @@ def test_a_server_process_freezes_its_start_up_and_collects_young_objects_less_o
     ).stdout
     probe = json.loads(out)
     assert probe["threshold"] == [YOUNG_THRESHOLD, *OLDER_EVERY]
-    assert YOUNG_THRESHOLD > gc_default_young()
     assert probe["frozen"] > 1000  # the modules and descriptors loaded so far
-
-
-def gc_default_young() -> int:
-    out = subprocess.run(
-        [sys.executable, "-c", "import gc; print(gc.get_threshold()[0])"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
-    return int(out)
