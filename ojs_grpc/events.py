@@ -176,12 +176,12 @@ class EventLog:
             workflow_id,
             payload,
         ]
-        value = dumpb(entry)
-        if isinstance(self._client, CommandBatch):  # buffered: nothing to wait for
-            self._client.xadd_entry(self._key, ENTRY_FIELD, value, self._max)
-        else:
-            fields = {ENTRY_FIELD: value}
-            await self._client.xadd(self._key, fields, maxlen=self._max, approximate=True)
+        # Packed one way whether it joins the caller's batch or goes out alone.
+        buffered = isinstance(self._client, CommandBatch)
+        batch = self._client if buffered else CommandBatch(self._client)
+        batch.xadd_entry(self._key, ENTRY_FIELD, dumpb(entry), self._max)
+        if not buffered:
+            await batch.execute()
 
     async def read(
         self,

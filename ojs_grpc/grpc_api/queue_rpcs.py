@@ -16,8 +16,8 @@ from .common import Ctx, rpc
 
 
 def merged_options(
-    defaults: job_pb2.EnqueueOptions | None, own: job_pb2.EnqueueOptions | None
-) -> job_pb2.EnqueueOptions | None:
+    defaults: job_pb2.EnqueueOptions | None, own: job_pb2.EnqueueOptions
+) -> job_pb2.EnqueueOptions:
     """``default_options`` under an entry's ``options``, field by field (grpc-binding §6.3).
 
     A field the entry sets replaces the default whole (``tags``, ``retry``, ``meta`` too).
@@ -26,8 +26,6 @@ def merged_options(
     """
     if defaults is None:
         return own
-    if own is None:
-        return defaults  # read, never written: no copy needed
     out = job_pb2.EnqueueOptions()
     out.CopyFrom(defaults)
     for descriptor, _ in own.ListFields():
