@@ -3,7 +3,8 @@
 The round trip of the cheapest request on each kind of hop an enqueue-to-start path can
 cross, paced at a steady rate (200/s, as the latency workload) from one uvloop client
 process to an idle server process, with the CPU seconds of every process involved per
-1,000 requests. Whatever a job system does on top, each hop costs it at least this:
+1,000 requests; then the same number back to back, one in flight (the ceiling of a
+sequential producer). Whatever a job system does on top, each hop costs it at least this:
 
 - TCP echo: asyncio streams, one line out and back (the loopback floor of this machine);
 - Redis PING: redis-py's asyncio client and a throwaway redis-server (a peer's hop);
@@ -45,10 +46,12 @@ WARMUP_SHARE = 0.1
 
 @dataclass
 class Run:
-    """One paced run: round trips in ms and CPU seconds per 1,000 requests."""
+    """One run of a probe: paced round trips in ms, CPU seconds per 1,000 paced requests,
+    and requests a second when sent back to back (one in flight)."""
 
     rtts_ms: list[float]
     cpu_per_1k: float
+    back_to_back: float
 
 
 async def paced(call: Callable[[], Awaitable[object]], rate: float, count: int) -> list[float]:
@@ -158,7 +161,12 @@ async def _probe_all(
             before = meter.snapshot()
             rtts = await paced(call, rate, count)
             cpu = CpuMeter.delta(before, meter.snapshot())
-            runs[name] = Run(rtts, sum(cpu[k] for k in PROBES[name][1]) / len(rtts) * 1000)
+            started = time.perf_counter()
+            for _ in range(count):
+                await call()
+            per_second = count / (time.perf_counter() - started)
+            cpu_per_1k = sum(cpu[k] for k in PROBES[name][1]) / len(rtts) * 1000
+            runs[name] = Run(rtts, cpu_per_1k, per_second)
     finally:
         writer.close()
         await rds.aclose()
@@ -212,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                 label,
                 *(Spread.of([percentile(r.rtts_ms, q) for r in runs]).fmt(3) for q in (50, 95, 99)),
                 Spread.of([r.cpu_per_1k for r in runs]).fmt(3),
+                Spread.of([r.back_to_back for r in runs]).fmt(),
                 " + ".join(processes),
             ]
         )
@@ -221,10 +230,19 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"Machine: {machine_line()}. One uvloop client process, {args.count:,} requests "
             f"a run at {args.rate:g}/s (the first {WARMUP_SHARE:.0%} left out), one request "
-            f"in flight; median of {args.runs} run(s) (min-max).",
+            f"in flight; then as many back to back (the sequential ceiling); median of "
+            f"{args.runs} run(s) (min-max).",
             "",
             markdown_table(
-                ["round trip", "p50 ms", "p95 ms", "p99 ms", "CPU s/1k", "processes counted"],
+                [
+                    "round trip",
+                    "p50 ms",
+                    "p95 ms",
+                    "p99 ms",
+                    "CPU s/1k",
+                    "back to back /s",
+                    "processes counted",
+                ],
                 rows,
             ),
         ]
