@@ -346,11 +346,13 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     return "\n".join(lines)
 
 
-def save_report(name: str, text: str) -> Path:
-    """Write ``bench/results/<name>-<date>.md`` (gitignored) and return its path."""
+def publish_report(name: str, text: str) -> Path:
+    """Print the report and write it to ``bench/results/<name>-<date>.md`` (gitignored)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}-{date.today().isoformat()}.md"
     path.write_text(text + "\n")
+    print(text)
+    print(f"\nwritten to {path}", file=sys.stderr)
     return path
 
 

@@ -15,7 +15,7 @@ import asyncio
 import sys
 from datetime import date
 
-from .common import machine_line, markdown_table, redis_server, save_report, workdir
+from .common import machine_line, markdown_table, publish_report, redis_server, workdir
 from .systems.ojs_raw import serves_worker_stream
 from .workloads import (
     Sample,
@@ -107,8 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
     )
-    print(text)
-    print(f"\nwritten to {save_report('delivery', text)}", file=sys.stderr)
+    publish_report("delivery", text)
     return 0
 
 

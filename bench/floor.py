@@ -35,8 +35,8 @@ from .common import (
     machine_line,
     markdown_table,
     percentile,
+    publish_report,
     redis_server,
-    save_report,
     start_gateway,
 )
 
@@ -247,8 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
     )
-    print(text)
-    print(f"\nsaved to {save_report('floor', text)}", file=sys.stderr)
+    publish_report("floor", text)
     return 0
 
 

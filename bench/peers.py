@@ -30,8 +30,8 @@ from .common import (
     Spread,
     machine_line,
     markdown_table,
+    publish_report,
     redis_server,
-    save_report,
     workdir,
 )
 from .workloads import (
@@ -308,8 +308,7 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
                 results.setdefault(spec.name, {})["e2e"] = f"failed: {exc}".splitlines()[0]
     text = report(results, all_specs, args)
-    print(text)
-    print(f"\nwritten to {save_report('peers', text)}", file=sys.stderr)
+    publish_report("peers", text)
     return 0
 
 

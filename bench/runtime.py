@@ -20,8 +20,8 @@ from .common import (
     RedisServer,
     machine_line,
     markdown_table,
+    publish_report,
     redis_server,
-    save_report,
     workdir,
 )
 from .workloads import (
@@ -141,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
     )
-    print(text)
-    print(f"\nwritten to {save_report('runtime', text)}", file=sys.stderr)
+    publish_report("runtime", text)
     return 0
 
 
