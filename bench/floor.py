@@ -165,7 +165,7 @@ async def _probe_all(
             for _ in range(count):
                 await call()
             per_second = count / (time.perf_counter() - started)
-            cpu_per_1k = sum(cpu[k] for k in PROBES[name][1]) / len(rtts) * 1000
+            cpu_per_1k = sum(cpu[k] for k in PROBES[name][1]) / count * 1000  # warm-up included
             runs[name] = Run(rtts, cpu_per_1k, per_second)
     finally:
         writer.close()
