@@ -28,6 +28,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
+import grpc
+import redis.asyncio as redis
+import uvloop
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from ojs_grpc import Client
+from ojs_grpc._proto.ojs.v1 import service_pb2, service_pb2_grpc
+
 from .common import (
     REPO,
     CpuMeter,
@@ -74,8 +82,6 @@ async def paced(call: Callable[[], Awaitable[object]], rate: float, count: int) 
 
 async def _serve() -> None:
     """TCP echo and gRPC health on free loopback ports; prints them as one JSON line."""
-    import grpc
-    from grpc_health.v1 import health, health_pb2_grpc
 
     async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while line := await reader.readline():
@@ -122,12 +128,6 @@ async def _probe_all(
 ) -> dict[str, Run]:
     """One paced run of every probe, one after another. CPU counts the processes the
     probe's request crosses (the client process also does the pacing)."""
-    import grpc
-    import redis.asyncio as redis
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-    from ojs_grpc import Client
-    from ojs_grpc._proto.ojs.v1 import service_pb2, service_pb2_grpc
 
     reader, writer = await asyncio.open_connection("127.0.0.1", ports["tcp"])
 
@@ -183,27 +183,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=200.0, help="requests a second")
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    import uvloop
 
     if args.serve:
         uvloop.run(_serve())
         return 0
     passes: list[dict[str, Run]] = []
-    with redis_server() as redis:
+    with redis_server() as store:
         servers, ports = _start_servers()
-        gateway = start_gateway(redis_url=redis.url)
+        gateway = start_gateway(redis_url=store.url)
         try:
             meter = CpuMeter()
             meter.add("client", os.getpid())
             meter.add("servers", servers.pid)
             meter.add("gateway", gateway.proc.pid)
-            if redis.proc is not None:
-                meter.add("redis", redis.proc.pid)
+            if store.proc is not None:
+                meter.add("redis", store.proc.pid)
             for i in range(args.runs):
                 passes.append(
                     uvloop.run(
                         _probe_all(
-                            meter, ports, redis.url, gateway.grpc_target, args.rate, args.count
+                            meter, ports, store.url, gateway.grpc_target, args.rate, args.count
                         )
                     )
                 )

@@ -105,7 +105,8 @@ local function promote_due(now, limit)
   return promote_from(K_SCHEDULED, now, limit) + promote_from(K_RETRYABLE, now, limit)
 end
 
--- Apply a failure outcome decided by the service layer to an active job.
+-- Apply a failure outcome decided by the service layer to an active job; returns the
+-- stored text.
 local function apply_failure(id, doc, now, outcome, delay, errors_json)
   clear_lease(id, doc)
   redis.call('HSET', K_ERRORS, id, errors_json)
@@ -131,7 +132,7 @@ local function apply_failure(id, doc, now, outcome, delay, errors_json)
     end
     wf_outbox(id, doc)
   end
-  save(id, doc)
+  return save(id, doc)
 end
 
 -- The guard every worker-side transition shares: the job exists, is active and,

@@ -49,8 +49,7 @@ for i = 3, #ARGV do
       elseif doc.state == 'scheduled' then
         redis.call('ZADD', K_SCHEDULED, doc.scheduled_at, id)
       end
-      save(id, doc)
-      table.insert(out, {id, cjson.encode(doc), old_id, old_state})
+      table.insert(out, {id, save(id, doc), old_id, old_state})
     end
   end
 end

@@ -120,11 +120,11 @@ for i = 1, n do
         redis.call('ZADD', K_SCHEDULED, doc.scheduled_at, e.id)
       end
     end
-    save(e.id, doc)
+    local encoded = save(e.id, doc)
     if target then
-      table.insert(results, {'replaced', cjson.encode(doc), target.id, target.state})
+      table.insert(results, {'replaced', encoded, target.id, target.state})
     else
-      table.insert(results, {'inserted', cjson.encode(doc)})
+      table.insert(results, {'inserted', encoded})
     end
   end
 end

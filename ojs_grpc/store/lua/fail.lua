@@ -7,6 +7,6 @@ local doc = load(id)
 local refused = check_active(doc, ARGV[7], ARGV[8])
 if refused then return refused end
 if doc.attempt ~= tonumber(ARGV[3]) then return {'moved', tostring(doc.attempt)} end
-apply_failure(id, doc, now, ARGV[4], tonumber(ARGV[5]), ARGV[6])
+local encoded = apply_failure(id, doc, now, ARGV[4], tonumber(ARGV[5]), ARGV[6])
 record_metrics(now, 0, 1, 0, 0)
-return {'ok', cjson.encode(doc)}
+return {'ok', encoded}

@@ -8,6 +8,6 @@ if not doc then return {'not_found'} end
 if doc.state ~= 'active' then return {'conflict', doc.state} end
 if doc.attempt ~= tonumber(ARGV[3]) then return {'moved', tostring(doc.attempt)} end
 if lease_end(doc) > now then return {'alive', tostring(lease_end(doc))} end
-apply_failure(id, doc, now, ARGV[4], tonumber(ARGV[5]), ARGV[6])
+local encoded = apply_failure(id, doc, now, ARGV[4], tonumber(ARGV[5]), ARGV[6])
 record_metrics(now, 0, 1, 0, 0)
-return {'ok', cjson.encode(doc)}
+return {'ok', encoded}
